@@ -1,0 +1,49 @@
+import type { PathEntry } from '../../../shared/api/contract';
+import { parseNarinfo } from '../../../shared/nix/narinfo';
+import { parseStorePath } from '../../../shared/nix/store-path';
+import type { CacheStore } from '../stores/cache-store';
+import { mapConcurrent } from '../util/map-concurrent';
+
+const narinfoKey = /^([0-9a-df-np-sv-z]{32})\.narinfo$/;
+
+/** The store path hashes of a cache, from its `<hash>.narinfo` keys, reporting each page as it comes. */
+export async function listPathHashes(
+  store: CacheStore,
+  options: { signal?: AbortSignal; onPage?: (listed: number, pages: number) => void } = {},
+): Promise<PathEntry[]> {
+  const entries: PathEntry[] = [];
+  let pages = 0;
+  for await (const keys of store.listTopLevel({ signal: options.signal })) {
+    pages += 1;
+    for (const key of keys) {
+      const match = narinfoKey.exec(key);
+      if (match) entries.push({ hash: match[1]! });
+    }
+    options.onPage?.(entries.length, pages);
+  }
+  return entries;
+}
+
+export type NameResult = { name: string; storePath: string } | { error: string };
+
+/** Reads narinfos to learn store path names; a broken narinfo yields an error entry, not a failure. */
+export async function resolveNames(store: CacheStore, hashes: readonly string[], options: { signal?: AbortSignal; concurrency?: number } = {}): Promise<Map<string, NameResult>> {
+  const results = await mapConcurrent(
+    hashes,
+    options.concurrency ?? 16,
+    async (hash): Promise<NameResult> => {
+      const bytes = await store.get(`${hash}.narinfo`, { signal: options.signal });
+      if (!bytes) return { error: 'narinfo disappeared' };
+      try {
+        const info = parseNarinfo(Buffer.from(bytes).toString('utf8'), { source: `${hash}.narinfo` });
+        const path = parseStorePath(info.storePath);
+        if (path.hash !== hash) return { error: `${hash}.narinfo describes ${info.storePath}, another path` };
+        return { name: path.name, storePath: info.storePath };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    },
+    options.signal,
+  );
+  return new Map(hashes.map((hash, i) => [hash, results[i]!]));
+}

@@ -1,0 +1,528 @@
+/**
+ * A streaming, pull-based NAR parser.
+ *
+ * `readNar(source)` returns an async iterator of entries in archive order: `directory` (start),
+ * `regular` (with its contents available as a stream while it is the current entry), `symlink`, and
+ * `directory-end`. Listing, extraction and hashing all consume the same iterator, so the rules below
+ * are enforced once.
+ *
+ * It rejects everything Nix's parser (libutil/archive.cc) rejects: bad magic, unexpected tokens,
+ * unknown node types, a non-empty executable marker, empty names, `.`, `..`, names containing `/` or
+ * NUL, unsorted or duplicate entries, non-zero padding and truncation. It also rejects data after the
+ * archive (unless `allowTrailingData`), since NarHash/NarSize cover exactly the archive's bytes.
+ *
+ * Hostile input must not exhaust memory: every length is checked against a limit before anything is
+ * allocated (tokens are at most a few bytes, names 255, symlink targets 4096), nesting is limited to
+ * 64 levels, and file contents are never buffered: they are handed out as views of the input chunks.
+ * So the parser holds at most one input chunk, one token and 64 previous names at a time.
+ */
+import {
+  type NarPath,
+  concatBytes,
+  displayName,
+  displayNarPath,
+  narMagic,
+  padLength,
+} from './nar-format';
+
+export class NarError extends Error {
+  override name = 'NarError';
+  /**
+   * @param offset byte offset in the NAR where the problem is (start of the offending token, or the
+   *   offending padding byte, or the end of input when it was truncated)
+   * @param narPath path inside the NAR, `/` for the root
+   * @param reason what is wrong
+   */
+  constructor(
+    readonly offset: number,
+    readonly narPath: string,
+    readonly reason: string,
+  ) {
+    super(`NAR byte ${offset}, in ${narPath}: ${reason}`);
+  }
+}
+
+export interface NarLimits {
+  /** Deepest allowed node, counted in names from the root (Nix's limit: 64). */
+  maxDepth: number;
+  /** Longest allowed entry name in bytes (NAME_MAX on Linux and macOS). */
+  maxNameLength: number;
+  /** Longest allowed symlink target in bytes (PATH_MAX on Linux). */
+  maxTargetLength: number;
+}
+
+export const defaultNarLimits: Readonly<NarLimits> = Object.freeze({
+  maxDepth: 64,
+  maxNameLength: 255,
+  maxTargetLength: 4096,
+});
+
+export interface NarReadOptions extends Partial<NarLimits> {
+  signal?: AbortSignal;
+  /**
+   * Stop at the end of the archive without checking that the input ends there (e.g. a NAR embedded in
+   * a larger stream). Off by default: a NAR file with anything after it is rejected.
+   */
+  allowTrailingData?: boolean;
+}
+
+/** Input: a Node Readable, an async generator, or anything async-iterable yielding bytes. */
+export type NarSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+interface EntryBase {
+  /** Names from the root down to this node; empty for the root. */
+  path: NarPath;
+  /** The last name of `path`, or null for the root. */
+  name: Uint8Array | null;
+  /** Byte offset in the NAR where the node starts (its `(` token). */
+  offset: number;
+}
+
+export interface NarDirectoryEntry extends EntryBase {
+  type: 'directory';
+}
+
+export interface NarDirectoryEndEntry extends EntryBase {
+  type: 'directory-end';
+}
+
+export interface NarSymlinkEntry extends EntryBase {
+  type: 'symlink';
+  /** The target's bytes as stored (not necessarily UTF-8; may be relative or absolute). */
+  target: Uint8Array;
+}
+
+export interface NarRegularEntry extends EntryBase {
+  type: 'regular';
+  executable: boolean;
+  size: number;
+  /** Byte offset of the first content byte in the NAR (the `.ls` listing's `narOffset`). */
+  contentsOffset: number;
+  /**
+   * The file's bytes, in chunks that are views of the input (no copy; do not modify them). Only
+   * readable while this is the current entry: asking the reader for the next entry skips whatever was
+   * not read. Iterating a second time continues where the first stopped.
+   */
+  contents(): AsyncIterable<Uint8Array>;
+}
+
+export type NarEntry = NarDirectoryEntry | NarDirectoryEndEntry | NarSymlinkEntry | NarRegularEntry;
+
+// ---------------------------------------------------------------------------------------------
+
+const EMPTY = new Uint8Array(0);
+
+/** Longest string shown in an "expected X, got Y" message; longer ones are described by length. */
+const maxShownTag = 64;
+
+/** Largest content chunk handed out, so a consumer never gets one unboundedly large view. */
+const maxContentChunk = 1 << 20;
+
+/** Pulls bytes from the source on demand and tracks the absolute offset. */
+class ByteSource {
+  private readonly it: Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
+  private buf: Uint8Array = EMPTY;
+  private pos = 0;
+  private ended = false;
+  /** Absolute offset of the next unread byte. */
+  offset = 0;
+
+  constructor(
+    source: NarSource,
+    private readonly signal: AbortSignal | undefined,
+    private readonly onEnd: (offset: number) => never,
+  ) {
+    this.it =
+      Symbol.asyncIterator in source
+        ? (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+        : (source as Iterable<Uint8Array>)[Symbol.iterator]();
+  }
+
+  get buffered(): number {
+    return this.buf.length - this.pos;
+  }
+
+  /** Makes at least one byte available; false at end of input. */
+  async fill(): Promise<boolean> {
+    while (this.pos >= this.buf.length) {
+      if (this.ended) return false;
+      this.signal?.throwIfAborted();
+      const r = await this.it.next();
+      this.signal?.throwIfAborted();
+      if (r.done) {
+        this.ended = true;
+        return false;
+      }
+      const chunk = r.value as unknown;
+      if (!(chunk instanceof Uint8Array)) {
+        throw new TypeError(`NAR source yielded ${typeof chunk}, expected Uint8Array chunks`);
+      }
+      this.buf = chunk;
+      this.pos = 0;
+    }
+    return true;
+  }
+
+  /** Exactly `n` bytes (n is always small and bounded by a limit here). */
+  async read(n: number): Promise<Uint8Array> {
+    if (this.buffered >= n) {
+      const out = this.buf.subarray(this.pos, this.pos + n);
+      this.pos += n;
+      this.offset += n;
+      return out;
+    }
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      if (!(await this.fill())) this.onEnd(this.offset);
+      const take = Math.min(n - got, this.buffered);
+      out.set(this.buf.subarray(this.pos, this.pos + take), got);
+      this.pos += take;
+      this.offset += take;
+      got += take;
+    }
+    return out;
+  }
+
+  /** Between 1 and `max` bytes, as a view of the current input chunk. */
+  async readSome(max: number): Promise<Uint8Array> {
+    if (this.buffered === 0 && !(await this.fill())) this.onEnd(this.offset);
+    const take = Math.min(max, this.buffered);
+    const out = this.buf.subarray(this.pos, this.pos + take);
+    this.pos += take;
+    this.offset += take;
+    return out;
+  }
+
+  /** True when the input has no more bytes (pulls from the source to find out). */
+  async atEnd(): Promise<boolean> {
+    return !(await this.fill());
+  }
+
+  /** Lets the source clean up (e.g. close a file) when parsing stops early. */
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+const tags = {
+  magic: ascii(narMagic),
+  open: ascii('('),
+  close: ascii(')'),
+  type: ascii('type'),
+  regular: ascii('regular'),
+  directory: ascii('directory'),
+  symlink: ascii('symlink'),
+  executable: ascii('executable'),
+  contents: ascii('contents'),
+  target: ascii('target'),
+  entry: ascii('entry'),
+  name: ascii('name'),
+  node: ascii('node'),
+} as const;
+
+type Tag = keyof typeof tags;
+
+/** Quotes a token for a message without dumping arbitrary binary: `"type"`. */
+function showToken(bytes: Uint8Array): string {
+  return `"${displayName(bytes)}"`;
+}
+
+function alternatives(expected: readonly Tag[]): string {
+  return expected.map((t) => showToken(tags[t])).join(' or ');
+}
+
+interface DirFrame {
+  path: NarPath;
+  prev: Uint8Array | null;
+}
+
+class Parser {
+  private readonly src: ByteSource;
+  private readonly limits: NarLimits;
+  /** Path of the node being parsed, for messages. */
+  private where: NarPath = [];
+
+  constructor(
+    source: NarSource,
+    private readonly opts: NarReadOptions,
+  ) {
+    this.limits = {
+      maxDepth: opts.maxDepth ?? defaultNarLimits.maxDepth,
+      maxNameLength: opts.maxNameLength ?? defaultNarLimits.maxNameLength,
+      maxTargetLength: opts.maxTargetLength ?? defaultNarLimits.maxTargetLength,
+    };
+    this.src = new ByteSource(source, opts.signal, (offset) =>
+      this.fail(offset, 'unexpected end of input (the NAR is truncated)'),
+    );
+  }
+
+  fail(offset: number, reason: string): never {
+    throw new NarError(offset, displayNarPath(this.where), reason);
+  }
+
+  /** A u64 length. Values above 2^53 cannot be real (and would lose precision), so they fail here. */
+  private async readLength(): Promise<number> {
+    const start = this.src.offset;
+    const b = await this.src.read(8);
+    const lo = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+    const hi = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+    if (hi > 0x1fffff) this.fail(start, `length ${hi * 2 ** 32 + lo} is too large`);
+    return hi * 2 ** 32 + lo;
+  }
+
+  private async readPadding(len: number): Promise<void> {
+    const pad = padLength(len);
+    if (pad === 0) return;
+    const start = this.src.offset;
+    const p = await this.src.read(pad);
+    for (let i = 0; i < pad; i++) {
+      if (p[i] !== 0) this.fail(start + i, 'non-zero padding byte');
+    }
+  }
+
+  /** A string of at most `max` bytes; `tooLong` describes the error when the declared length exceeds it. */
+  private async readString(max: number, tooLong: (len: number) => string): Promise<Uint8Array> {
+    const start = this.src.offset;
+    const len = await this.readLength();
+    if (len > max) this.fail(start, tooLong(len));
+    // Copy: the view would otherwise pin the whole input chunk while this string is kept (names).
+    const bytes = len === 0 ? EMPTY : (await this.src.read(len)).slice();
+    await this.readPadding(len);
+    return bytes;
+  }
+
+  /** Reads a token that must be one of `expected`; returns which one. */
+  private async readTag<T extends Tag>(expected: readonly T[]): Promise<T> {
+    const start = this.src.offset;
+    const len = await this.readLength();
+    let longest = 0;
+    for (const t of expected) longest = Math.max(longest, tags[t].length);
+    if (len > longest) {
+      // Show short unexpected strings; describe long ones without reading them.
+      if (len <= maxShownTag) {
+        const got = await this.src.read(len);
+        this.fail(start, `expected ${alternatives(expected)}, got ${showToken(got)}`);
+      }
+      this.fail(start, `expected ${alternatives(expected)}, got a ${len}-byte string`);
+    }
+    const got = await this.src.read(len);
+    for (const t of expected) {
+      if (bytesEqual(got, tags[t])) {
+        await this.readPadding(len);
+        return t;
+      }
+    }
+    this.fail(start, `expected ${alternatives(expected)}, got ${showToken(got)}`);
+  }
+
+  private async expect(tag: Tag): Promise<void> {
+    await this.readTag([tag]);
+  }
+
+  async *entries(): AsyncGenerator<NarEntry, void, undefined> {
+    try {
+      yield* this.parse();
+    } finally {
+      await this.src.close();
+    }
+  }
+
+  private async *parse(): AsyncGenerator<NarEntry, void, undefined> {
+    const src = this.src;
+    {
+      const start = src.offset;
+      const len = await this.readLength();
+      const got = len === tags.magic.length ? await src.read(len) : null;
+      if (!got || !bytesEqual(got, tags.magic)) this.fail(start, `not a NAR (bad magic; expected "${narMagic}")`);
+      await this.readPadding(len);
+    }
+
+    const stack: DirFrame[] = [];
+    let path: NarPath = [];
+
+    for (;;) {
+      // Parse the node at `path`.
+      this.where = path;
+      const offset = src.offset;
+      const name = path.length ? path[path.length - 1]! : null;
+      await this.expect('open');
+      await this.expect('type');
+      const type = await this.readTypeTag();
+      let nodeDone: boolean;
+
+      if (type === 'regular') {
+        let executable = false;
+        if ((await this.readTag(['executable', 'contents'])) === 'executable') {
+          const markerAt = src.offset;
+          const len = await this.readLength();
+          if (len !== 0) this.fail(markerAt, 'executable marker has a non-empty value');
+          executable = true;
+          await this.expect('contents');
+        }
+        const size = await this.readLength();
+        const contentsOffset = src.offset;
+        let remaining = size;
+        let current = true;
+        const self = this;
+        const entry: NarRegularEntry = {
+          type: 'regular',
+          path,
+          name,
+          offset,
+          executable,
+          size,
+          contentsOffset,
+          contents: () => ({
+            async *[Symbol.asyncIterator]() {
+              while (remaining > 0) {
+                if (!current) throw new Error('NAR file contents read after moving to the next entry');
+                self.where = path;
+                const chunk = await src.readSome(Math.min(remaining, maxContentChunk));
+                remaining -= chunk.length;
+                yield chunk;
+              }
+            },
+          }),
+        };
+        yield entry;
+        current = false;
+        this.where = path;
+        while (remaining > 0) remaining -= (await src.readSome(Math.min(remaining, maxContentChunk))).length;
+        await this.readPadding(size);
+        await this.expect('close');
+        nodeDone = true;
+      } else if (type === 'symlink') {
+        await this.expect('target');
+        const target = await this.readString(
+          this.limits.maxTargetLength,
+          (len) => `symlink target of ${len} bytes is longer than the limit of ${this.limits.maxTargetLength}`,
+        );
+        await this.expect('close');
+        yield { type: 'symlink', path, name, offset, target };
+        nodeDone = true;
+      } else {
+        yield { type: 'directory', path, name, offset };
+        stack.push({ path, prev: null });
+        nodeDone = false;
+      }
+
+      // Find the next node: the next entry of the innermost open directory, closing finished ones.
+      for (;;) {
+        if (nodeDone) {
+          if (path.length === 0) break; // the root is complete
+          // A leaf or a whole directory is done: close its `entry (` in the parent.
+          this.where = stack[stack.length - 1]!.path;
+          await this.expect('close');
+          nodeDone = false;
+        }
+        const frame = stack[stack.length - 1]!;
+        this.where = frame.path;
+        const entryAt = src.offset;
+        const tag = await this.readTag(['entry', 'close']);
+        if (tag === 'close') {
+          stack.pop();
+          path = frame.path;
+          yield {
+            type: 'directory-end',
+            path,
+            name: path.length ? path[path.length - 1]! : null,
+            offset: entryAt,
+          };
+          nodeDone = true;
+          continue;
+        }
+        await this.expect('open');
+        await this.expect('name');
+        const nameAt = src.offset;
+        const entryName = await this.readString(
+          this.limits.maxNameLength,
+          (len) => `entry name of ${len} bytes is longer than the limit of ${this.limits.maxNameLength}`,
+        );
+        this.checkName(entryName, nameAt);
+        if (frame.prev) {
+          const c = compareBytes(entryName, frame.prev);
+          if (c === 0) this.fail(nameAt, `duplicate entry ${showToken(entryName)}`);
+          if (c < 0) {
+            this.fail(nameAt, `entry names not sorted (${showToken(entryName)} after ${showToken(frame.prev)})`);
+          }
+        }
+        frame.prev = entryName;
+        if (frame.path.length + 1 > this.limits.maxDepth) {
+          this.fail(nameAt, `directories nested deeper than ${this.limits.maxDepth} levels`);
+        }
+        await this.expect('node');
+        path = [...frame.path, entryName];
+        break;
+      }
+      if (nodeDone && path.length === 0) break;
+    }
+
+    if (!this.opts.allowTrailingData && !(await src.atEnd())) {
+      this.where = [];
+      this.fail(src.offset, 'unexpected data after the end of the archive');
+    }
+  }
+
+  private async readTypeTag(): Promise<'regular' | 'directory' | 'symlink'> {
+    const start = this.src.offset;
+    const len = await this.readLength();
+    if (len > maxShownTag) this.fail(start, `unknown node type (a ${len}-byte string)`);
+    const got = await this.src.read(len);
+    for (const t of ['regular', 'directory', 'symlink'] as const) {
+      if (bytesEqual(got, tags[t])) {
+        await this.readPadding(len);
+        return t;
+      }
+    }
+    this.fail(start, `unknown node type ${showToken(got)}`);
+  }
+
+  private checkName(name: Uint8Array, at: number): void {
+    if (name.length === 0) this.fail(at, 'empty entry name');
+    if (name.length === 1 && name[0] === 0x2e) this.fail(at, 'invalid entry name "."');
+    if (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e) this.fail(at, 'invalid entry name ".."');
+    if (name.includes(0x2f)) this.fail(at, `invalid entry name ${showToken(name)} (contains "/")`);
+    if (name.includes(0)) this.fail(at, `invalid entry name ${showToken(name)} (contains a NUL byte)`);
+  }
+}
+
+/**
+ * Parses a NAR from `source`, one entry at a time. Errors in the archive throw `NarError`; an abort
+ * through `opts.signal` throws the signal's reason. Breaking out of the loop closes the source.
+ */
+export function readNar(source: NarSource, opts: NarReadOptions = {}): AsyncGenerator<NarEntry, void, undefined> {
+  return new Parser(source, opts).entries();
+}
+
+/** Reads a whole NAR, discarding file contents. Rejects exactly when readNar would. */
+export async function validateNar(source: NarSource, opts: NarReadOptions = {}): Promise<void> {
+  for await (const _ of readNar(source, opts)) {
+    // Walking the entries is the validation.
+  }
+}
+
+/** Collects a regular file's contents; for small files and tests (refuses above `maxBytes`). */
+export async function readContents(entry: NarRegularEntry, maxBytes = 64 << 20): Promise<Uint8Array> {
+  if (entry.size > maxBytes) throw new RangeError(`file of ${entry.size} bytes exceeds ${maxBytes}`);
+  const parts: Uint8Array[] = [];
+  for await (const chunk of entry.contents()) parts.push(chunk);
+  return concatBytes(...parts);
+}

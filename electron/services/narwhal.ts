@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+import type { ImplOf } from '../../shared/api/define';
+import type { NarwhalContract, NarwhalEvents } from '../../shared/api/contract';
+import { contract, events } from '../../shared/api/contract';
+import type { ApiServer } from '../../shared/api/server';
+import { createApiServer } from '../../shared/api/server';
+import { discoverProfiles } from './aws/profiles';
+import { listPathHashes, resolveNames } from './browse/list-paths';
+import { CacheService } from './caches/cache-service';
+
+export interface NarwhalOptions {
+  dataDir: string;
+  shell: 'electron' | 'browser';
+  env?: NodeJS.ProcessEnv;
+  /** Where errors that are bugs (not a user's bad input) get logged. */
+  log?: (message: string) => void;
+}
+
+export interface Narwhal {
+  server: ApiServer<NarwhalEvents>;
+  caches: CacheService;
+}
+
+const version: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/**
+ * The main-process services behind the API, as one object both shells (and tests) start the same way.
+ * Each method here only adapts a service to its contract entry; the work lives in the services.
+ */
+export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
+  const env = options.env ?? process.env;
+  let server: ApiServer<NarwhalEvents> | undefined;
+  const caches = new CacheService({ dataDir: options.dataDir, env, onChange: () => server?.emit('caches.changed', {}) });
+  await caches.start();
+
+  const impl: ImplOf<NarwhalContract> = {
+    app: {
+      info: async () => ({ version, shell: options.shell, dataDir: options.dataDir, notices: caches.notices }),
+    },
+    caches: {
+      list: async () => caches.list(),
+      add: ({ name, config }) => caches.add(name, config),
+      update: ({ cacheId, name, config }) => caches.update(cacheId, name, config),
+      remove: ({ cacheId }) => caches.remove(cacheId),
+      select: ({ cacheId }) => caches.select(cacheId),
+      test: ({ cacheId }) => caches.test(cacheId),
+      initialise: ({ cacheId, wantMassQuery, priority }) => caches.initialise(cacheId, { wantMassQuery, priority }),
+    },
+    aws: {
+      profiles: () => discoverProfiles(env),
+    },
+    browse: {
+      listPaths: async ({ cacheId }, { signal, progress }) => ({
+        entries: await listPathHashes(caches.storeFor(cacheId), { signal, onPage: (listed, pages) => progress({ listed, pages }) }),
+      }),
+      resolveNames: async ({ cacheId, hashes }) => {
+        const resolved = await resolveNames(caches.storeFor(cacheId), hashes);
+        const names: Record<string, { name: string } | { error: string }> = {};
+        for (const [hash, result] of resolved) names[hash] = 'error' in result ? { error: result.error } : { name: result.name };
+        return { names };
+      },
+    },
+  };
+
+  server = createApiServer(contract, events, impl, {
+    onInternalError: (channel, error) => options.log?.(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  return { server, caches };
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { cacheConfigSchema } from '../caches/config';
+import { call, job } from './define';
+import { errorCodes } from './errors';
+
+/**
+ * The one definition of what the renderer may ask of the main process and what it may hear back.
+ * The Electron preload, the IPC binding, the browser shell's WebSocket server and the renderer's
+ * client are all derived from this object; adding a method here is the only place it is declared.
+ *
+ * Rule for every output schema: it lists exactly what the page may see. Secrets (signing keys, AWS
+ * credentials) have no field here, and the server strips any field a schema does not name.
+ */
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id');
+
+export const noticeSchema = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+});
+
+export const cacheViewSchema = z.object({
+  id,
+  name: z.string(),
+  config: cacheConfigSchema,
+  /** The Nix store URL of this cache (as `nix copy --to` takes it). */
+  storeUrl: z.string(),
+  writable: z.boolean(),
+  /** The folder cache Narwhal made in its data directory on first start. */
+  builtIn: z.boolean(),
+});
+export type CacheView = z.output<typeof cacheViewSchema>;
+
+export const cacheInfoSchema = z.object({
+  storeDir: z.string(),
+  wantMassQuery: z.boolean().optional(),
+  priority: z.number().int().optional(),
+});
+export type CacheInfo = z.output<typeof cacheInfoSchema>;
+
+export const testResultSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), info: cacheInfoSchema, elapsedMs: z.number() }),
+  z.object({ status: z.literal('problem'), code: z.enum(errorCodes), message: z.string(), elapsedMs: z.number() }),
+]);
+export type TestResult = z.output<typeof testResultSchema>;
+
+export const profileSchema = z.object({
+  name: z.string(),
+  region: z.string().optional(),
+  kind: z.enum(['static', 'sso', 'process', 'role', 'web-identity', 'other']),
+  sources: z.array(z.enum(['config', 'credentials'])),
+});
+export type AwsProfile = z.output<typeof profileSchema>;
+
+export const pathEntrySchema = z.object({
+  /** The 32 nix32 characters of the store path, which is also the narinfo's key. */
+  hash: z.string(),
+  /** The name part of the store path, when the narinfo has been read. */
+  name: z.string().optional(),
+});
+export type PathEntry = z.output<typeof pathEntrySchema>;
+
+const cacheRef = z.object({ cacheId: id });
+const nameSchema = z.string().trim().min(1, 'A cache needs a name.').max(100);
+
+export const contract = {
+  app: {
+    info: call(
+      z.void(),
+      z.object({
+        version: z.string(),
+        shell: z.enum(['electron', 'browser']),
+        dataDir: z.string(),
+        notices: z.array(noticeSchema),
+      }),
+    ),
+  },
+  caches: {
+    list: call(z.void(), z.object({ caches: z.array(cacheViewSchema), selectedId: id.nullable() })),
+    add: call(z.object({ name: nameSchema, config: cacheConfigSchema }), cacheViewSchema),
+    update: call(z.object({ cacheId: id, name: nameSchema, config: cacheConfigSchema }), cacheViewSchema),
+    remove: call(cacheRef, z.void()),
+    select: call(cacheRef, z.void()),
+    /** Reads nix-cache-info; a failure is a result with a plain message, not an exception. */
+    test: call(cacheRef, testResultSchema),
+    /** Creates the bucket or folder if missing and writes nix-cache-info. */
+    initialise: call(
+      cacheRef.extend({ wantMassQuery: z.boolean(), priority: z.number().int().min(0).max(1000) }),
+      cacheInfoSchema,
+    ),
+  },
+  aws: {
+    profiles: call(z.void(), z.object({ profiles: z.array(profileSchema), configFile: z.string(), credentialsFile: z.string() })),
+  },
+  browse: {
+    /** Lists the store paths of a cache from its narinfo keys, page by page. */
+    listPaths: job(
+      cacheRef,
+      z.object({ listed: z.number().int(), pages: z.number().int() }),
+      z.object({ entries: z.array(pathEntrySchema) }),
+    ),
+    /** Reads the narinfos of some paths (the rows on screen) to learn their names. */
+    resolveNames: call(
+      cacheRef.extend({ hashes: z.array(z.string().regex(/^[0-9a-df-np-sv-z]{32}$/, 'not a store path hash')).max(500) }),
+      z.object({
+        names: z.record(z.string(), z.union([z.object({ name: z.string() }), z.object({ error: z.string() })])),
+      }),
+    ),
+  },
+} as const;
+
+export const events = {
+  /** The list of saved caches or the selection changed (in any window). */
+  'caches.changed': z.object({}),
+  /** Something the user should know that no call asked for (a settings file moved aside, ...). */
+  'app.notice': noticeSchema,
+} as const;
+
+export type NarwhalContract = typeof contract;
+export type NarwhalEvents = typeof events;
