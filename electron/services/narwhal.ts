@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { ImplOf } from '../../shared/api/define';
 import type { NarwhalContract, NarwhalEvents } from '../../shared/api/contract';
 import { contract, events } from '../../shared/api/contract';
@@ -21,21 +21,19 @@ export interface Narwhal {
   caches: CacheService;
 }
 
-const version: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-
 /**
  * The main-process services behind the API, as one object both shells (and tests) start the same way.
  * Each method here only adapts a service to its contract entry; the work lives in the services.
  */
 export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   const env = options.env ?? process.env;
-  let server: ApiServer<NarwhalEvents> | undefined;
-  const caches = new CacheService({ dataDir: options.dataDir, env, onChange: () => server?.emit('caches.changed', {}) });
+  // `server` is made below from `impl`, which needs `caches`; the callback runs only after both exist.
+  const caches = new CacheService({ dataDir: options.dataDir, env, onChange: () => server.emit('caches.changed', {}) });
   await caches.start();
 
   const impl: ImplOf<NarwhalContract> = {
     app: {
-      info: async () => ({ version, shell: options.shell, dataDir: options.dataDir, notices: caches.notices }),
+      info: async () => ({ version: packageJson.version, shell: options.shell, dataDir: options.dataDir, notices: caches.notices }),
     },
     caches: {
       list: async () => caches.list(),
@@ -62,7 +60,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
     },
   };
 
-  server = createApiServer(contract, events, impl, {
+  const server = createApiServer(contract, events, impl, {
     onInternalError: (channel, error) => options.log?.(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   return { server, caches };

@@ -11,8 +11,8 @@ const channel = z.string().regex(/^[a-z][A-Za-z]*\.[a-z][A-Za-z]*$/, 'not a chan
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not a job id');
 
 export const wireRequestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('call'), channel, input: z.unknown() }).strict(),
-  z.object({ kind: z.literal('job.start'), channel, jobId: jobIdSchema, input: z.unknown() }).strict(),
+  z.object({ kind: z.literal('call'), channel, input: z.unknown().optional() }).strict(),
+  z.object({ kind: z.literal('job.start'), channel, jobId: jobIdSchema, input: z.unknown().optional() }).strict(),
   z.object({ kind: z.literal('job.cancel'), jobId: jobIdSchema }).strict(),
 ]);
 export type WireRequest = z.infer<typeof wireRequestSchema>;

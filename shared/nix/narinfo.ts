@@ -27,8 +27,8 @@ export interface Narinfo {
   /** `xz`, `zstd`, `bzip2`, `none`, ... When the field is missing Nix assumes `bzip2`, and so does this. */
   compression: string;
   /**
-   * True when the narinfo had no `Compression` line. The serialiser then writes none either, so such a
-   * file re-serialises unchanged. (Nix itself always writes the line.)
+   * True when the narinfo had no `Compression` line (then `compression` is `bzip2`). The serialiser
+   * then writes none either, so such a file re-serialises unchanged. (Nix itself always writes it.)
    */
   compressionOmitted?: boolean;
   /** sha256 of the compressed NAR file. */
@@ -301,7 +301,8 @@ export function serialiseNarinfo(info: Narinfo, options: SerialiseNarinfoOptions
   let out = `StorePath: ${storePath}\n`;
   if (checkValue('URL', info.url) === '') throw new FormatError('URL is empty', { source: 'narinfo', field: 'URL' });
   out += `URL: ${info.url}\n`;
-  if (!info.compressionOmitted) {
+  // The line can be left out only when that means what it says: a missing Compression is bzip2.
+  if (!(info.compressionOmitted && info.compression === 'bzip2')) {
     if (checkValue('Compression', info.compression) === '') {
       throw new FormatError('Compression is empty', { source: 'narinfo', field: 'Compression' });
     }

@@ -40,11 +40,12 @@ export async function readCacheInfo(store: CacheStore, signal?: AbortSignal): Pr
   } catch (e) {
     throw new ApiError('bad-format', `nix-cache-info of ${store.description}: ${(e as Error).message}`);
   }
-  if (info.storeDir !== nixStoreDir) {
+  // Like Nix, a missing StoreDir line is accepted; a different one is not.
+  if (info.storeDir !== undefined && info.storeDir !== nixStoreDir) {
     throw new ApiError('store-dir-mismatch', `${store.description} is a cache for the store ${info.storeDir}, not ${nixStoreDir}; Nix would refuse to use it.`);
   }
   return {
-    storeDir: info.storeDir,
+    storeDir: info.storeDir ?? nixStoreDir,
     ...(info.wantMassQuery !== undefined ? { wantMassQuery: info.wantMassQuery } : {}),
     ...(info.priority !== undefined ? { priority: info.priority } : {}),
   };
@@ -162,12 +163,12 @@ export class CacheService {
     if (existing) {
       // Never turn a cache for another store directory into one for ours: its narinfos would lie.
       const current = parseNixCacheInfo(Buffer.from(existing).toString('utf8'));
-      if (current.storeDir !== nixStoreDir) {
+      if (current.storeDir !== undefined && current.storeDir !== nixStoreDir) {
         throw new ApiError('store-dir-mismatch', `${store.description} already is a cache for ${current.storeDir}; Narwhal will not change its StoreDir.`);
       }
     }
     const info: CacheInfo = { storeDir: nixStoreDir, wantMassQuery: options.wantMassQuery, priority: options.priority };
-    await store.put('nix-cache-info', serialiseNixCacheInfo(info), contentTypes.cacheInfo);
+    await store.put('nix-cache-info', serialiseNixCacheInfo({ ...info, unknown: [] }), contentTypes.cacheInfo);
     return info;
   }
 

@@ -284,7 +284,7 @@ class Parser {
     const b = await this.src.read(8);
     const lo = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
     const hi = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
-    if (hi > 0x1fffff) this.fail(start, `length ${hi * 2 ** 32 + lo} is too large`);
+    if (hi > 0x1fffff) this.fail(start, `length ${(BigInt(hi) << 32n) | BigInt(lo)} is too large`);
     return hi * 2 ** 32 + lo;
   }
 
@@ -348,11 +348,12 @@ class Parser {
   private async *parse(): AsyncGenerator<NarEntry, void, undefined> {
     const src = this.src;
     {
-      const start = src.offset;
-      const len = await this.readLength();
-      const got = len === tags.magic.length ? await src.read(len) : null;
-      if (!got || !bytesEqual(got, tags.magic)) this.fail(start, `not a NAR (bad magic; expected "${narMagic}")`);
-      await this.readPadding(len);
+      // Not readLength: any other length, however absurd, just means "not a NAR".
+      const b = await src.read(8);
+      const isMagicLength = b[0] === tags.magic.length && b.subarray(1).every((x) => x === 0);
+      const got = isMagicLength ? await src.read(tags.magic.length) : null;
+      if (!got || !bytesEqual(got, tags.magic)) this.fail(0, `not a NAR (bad magic; expected "${narMagic}")`);
+      await this.readPadding(tags.magic.length);
     }
 
     const stack: DirFrame[] = [];
@@ -392,6 +393,9 @@ class Parser {
           contentsOffset,
           contents: () => ({
             async *[Symbol.asyncIterator]() {
+              // Checked on every step, not only at the start: the skipped bytes are gone, and
+              // returning nothing would look like an empty file.
+              if (!current) throw new Error('NAR file contents read after moving to the next entry');
               while (remaining > 0) {
                 if (!current) throw new Error('NAR file contents read after moving to the next entry');
                 self.where = path;

@@ -130,19 +130,20 @@ class Output {
 }
 
 // O_NONBLOCK: if a regular file is swapped for a FIFO between readdir and open, open must not hang
-// (fstat then reports the FIFO). O_NOFOLLOW: a file swapped for a symlink is not followed.
-const openFlags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | fs.constants.O_CLOEXEC;
+// (fstat then reports the FIFO). O_NOFOLLOW: a file swapped for a symlink is not followed. (libuv
+// adds O_CLOEXEC itself.)
+const openFlags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 
 type Kind = 'regular' | 'directory' | 'symlink' | 'other';
 
-function kindOfStats(st: fs.Stats | fs.Dirent): Kind {
+function kindOfStats(st: fs.Stats | fs.Dirent<Buffer>): Kind {
   if (st.isFile()) return 'regular';
   if (st.isDirectory()) return 'directory';
   if (st.isSymbolicLink()) return 'symlink';
   return 'other';
 }
 
-function describeOther(st: fs.Stats | fs.Dirent): string {
+function describeOther(st: fs.Stats | fs.Dirent<Buffer>): string {
   if (st.isSocket()) return 'a socket';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';
@@ -150,7 +151,7 @@ function describeOther(st: fs.Stats | fs.Dirent): string {
   return 'of an unknown type';
 }
 
-function unsupported(p: Buffer, st: fs.Stats | fs.Dirent): NarDumpError {
+function unsupported(p: Buffer, st: fs.Stats | fs.Dirent<Buffer>): NarDumpError {
   const shown = p.toString();
   return new NarDumpError(
     shown,
@@ -217,7 +218,7 @@ function shrank(p: Buffer, size: number, got: number): NarDumpError {
   return new NarDumpError(shown, `cannot archive '${shown}': file shrank while reading (${got} of ${size} bytes)`);
 }
 
-async function loadEntry(p: Buffer, kind: Kind, st: fs.Stats | fs.Dirent): Promise<Leaf> {
+async function loadEntry(p: Buffer, kind: Kind, st: fs.Stats | fs.Dirent<Buffer>): Promise<Leaf> {
   switch (kind) {
     case 'regular':
       return loadRegular(p);

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { startNarwhal } from '../services/narwhal';
+import { resolveDataDir } from '../services/settings/data-dir';
+import { loadAsset, securityHeaders } from '../services/ui/static-assets';
+import { appOrigin, bindIpc } from './ipc-binding';
+
+// The thin Electron glue: a window, its preload, the app:// protocol and the IPC binding. All work is
+// done by the same services the CLI and the browser shell run under plain Node.
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
+const preloadPath = join(app.getAppPath(), 'dist', 'electron', 'preload.cjs');
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const dataDir = resolveDataDir({
+    flag: process.argv.find((arg) => arg.startsWith('--data-dir='))?.slice('--data-dir='.length),
+    platformDefault: app.getPath('userData'),
+  });
+  const narwhal = await startNarwhal({ dataDir, shell: 'electron', log: (line) => console.error(line) });
+
+  // Checklist 18: the UI comes from our own protocol, from the packaged files, never a remote URL.
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const asset = url.host === 'narwhal' ? await loadAsset(rendererDir, url.pathname) : null;
+    if (!asset) return new Response('Not found', { status: 404 });
+    return new Response(new Uint8Array(asset.body), { headers: { 'Content-Type': asset.contentType, ...securityHeaders([]) } });
+  });
+
+  // Checklist 5: the page may ask for no permission (camera, notifications, ...).
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  const binding = bindIpc(ipcMain, (send) => narwhal.server.connect(send));
+
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Narwhal',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+    },
+  });
+  binding.attach(window);
+
+  // Checklist 13-14: no navigation away from the app and no new windows.
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+
+  await window.loadURL(`${appOrigin}/index.html`);
+}
+
+app.on('window-all-closed', () => app.quit());
+main().catch((e: unknown) => {
+  console.error(e);
+  app.exit(1);
+});
