@@ -4,14 +4,22 @@ import type { NarwhalContract, NarwhalEvents } from '../../shared/api/contract';
 import { contract, events } from '../../shared/api/contract';
 import type { ApiServer } from '../../shared/api/server';
 import { createApiServer } from '../../shared/api/server';
+import { ApiError } from '../../shared/api/errors';
 import { discoverProfiles } from './aws/profiles';
 import { listPathHashes, resolveNames } from './browse/list-paths';
 import { CacheService } from './caches/cache-service';
+import { KeyStore } from './keys/key-store';
+import type { SecretBox } from './keys/secret-box';
+import { plainFileBox } from './keys/secret-box';
+import { readTrustedKeys } from './keys/trusted-keys';
+import { makeSnippets } from '../../shared/keys/snippets';
 
 export interface NarwhalOptions {
   dataDir: string;
   shell: 'electron' | 'browser';
   env?: NodeJS.ProcessEnv;
+  /** How secret keys are sealed at rest; plain 0600 files unless the Electron glue passes safeStorage. */
+  secretBox?: SecretBox;
   /** Where errors that are bugs (not a user's bad input) get logged. */
   log?: (message: string) => void;
 }
@@ -19,6 +27,7 @@ export interface NarwhalOptions {
 export interface Narwhal {
   server: ApiServer<NarwhalEvents>;
   caches: CacheService;
+  keys: KeyStore;
 }
 
 /**
@@ -30,6 +39,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   // `server` is made below from `impl`, which needs `caches`; the callback runs only after both exist.
   const caches = new CacheService({ dataDir: options.dataDir, env, onChange: () => server.emit('caches.changed', {}) });
   await caches.start();
+  const keys = new KeyStore(options.dataDir, options.secretBox ?? plainFileBox);
 
   const impl: ImplOf<NarwhalContract> = {
     app: {
@@ -47,6 +57,30 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
     aws: {
       profiles: () => discoverProfiles(env),
     },
+    keys: {
+      list: async () => ({ keys: await keys.list(), storage: keys.storage }),
+      generate: ({ name }) => keys.generate(name),
+      importSecret: ({ text }) => keys.importSecret(text),
+      importPublic: ({ text }) => keys.importPublic(text),
+      remove: ({ keyId }) => keys.remove(keyId),
+      trusted: async () => {
+        const fromNix = await readTrustedKeys(env);
+        const own = (await keys.list()).map((key) => ({ name: key.name, publicKey: key.publicKey, source: { where: 'Narwhal' }, setting: key.hasSecret ? 'signing key' : 'imported public key' }));
+        return { keys: [...own, ...fromNix.keys], files: fromNix.files };
+      },
+      snippets: async ({ cacheId, keyId }) => {
+        const key = (await keys.list()).find((k) => k.id === keyId);
+        if (!key) throw new ApiError('not-found', `No key with id ${keyId}.`);
+        const path = keys.secretKeyPath(key);
+        const snippets = makeSnippets(caches.get(cacheId).config, key.publicKey, path ?? `/path/to/${key.name}.sec`);
+        const copyNote = !key.hasSecret
+          ? `${key.name} is a public key only: sign with its secret key file.`
+          : path
+            ? undefined
+            : `The secret of ${key.name} is encrypted in the keychain; export it to a file for nix copy, or push from Narwhal.`;
+        return { ...snippets, ...(copyNote ? { copyNote } : {}) };
+      },
+    },
     browse: {
       listPaths: async ({ cacheId }, { signal, progress }) => ({
         entries: await listPathHashes(caches.storeFor(cacheId), { signal, onPage: (listed, pages) => progress({ listed, pages }) }),
@@ -63,5 +97,5 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   const server = createApiServer(contract, events, impl, {
     onInternalError: (channel, error) => options.log?.(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
-  return { server, caches };
+  return { server, caches, keys };
 }

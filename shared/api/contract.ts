@@ -60,7 +60,40 @@ export const pathEntrySchema = z.object({
 });
 export type PathEntry = z.output<typeof pathEntrySchema>;
 
+export const keyViewSchema = z.object({
+  id,
+  name: z.string(),
+  /** `name:base64` — the only key material the page ever sees. */
+  publicKey: z.string(),
+  hasSecret: z.boolean(),
+  secretAvailable: z.boolean(),
+  encrypted: z.boolean(),
+  origin: z.enum(['generated', 'imported']),
+  createdAt: z.string(),
+});
+export type KeyView = z.output<typeof keyViewSchema>;
+
+export const trustedKeySchema = z.object({
+  name: z.string(),
+  publicKey: z.string(),
+  /** A nix.conf path (with line), NIX_CONFIG, "Nix default", or "Narwhal" for the user's own keys. */
+  source: z.object({ where: z.string(), line: z.number().int().optional() }),
+  setting: z.string(),
+  problem: z.string().optional(),
+});
+export type TrustedKeyView = z.output<typeof trustedKeySchema>;
+
+export const snippetsSchema = z.object({
+  nixConf: z.string(),
+  nixosModule: z.string(),
+  flake: z.string(),
+  copyCommand: z.string(),
+  /** Set when the copy command names a placeholder path because the secret is not a plain file. */
+  copyNote: z.string().optional(),
+});
+
 const cacheRef = z.object({ cacheId: id });
+const keyRef = z.object({ keyId: id });
 const nameSchema = z.string().trim().min(1, 'A cache needs a name.').max(100);
 
 export const contract = {
@@ -91,6 +124,17 @@ export const contract = {
   },
   aws: {
     profiles: call(z.void(), z.object({ profiles: z.array(profileSchema), configFile: z.string(), credentialsFile: z.string() })),
+  },
+  keys: {
+    list: call(z.void(), z.object({ keys: z.array(keyViewSchema), storage: z.object({ encrypted: z.boolean(), description: z.string() }) })),
+    generate: call(z.object({ name: z.string().trim().min(1, 'A key needs a name.').max(200) }), keyViewSchema),
+    /** The secret arrives here (pasted or read from a file by the page) and never goes back. */
+    importSecret: call(z.object({ text: z.string().min(1).max(4096) }), keyViewSchema),
+    importPublic: call(z.object({ text: z.string().min(1).max(4096) }), keyViewSchema),
+    remove: call(keyRef, z.void()),
+    /** Keys Nix on this machine trusts (nix.conf and friends) plus the user's own. */
+    trusted: call(z.void(), z.object({ keys: z.array(trustedKeySchema), files: z.array(z.object({ path: z.string(), status: z.enum(['read', 'missing', 'error']), message: z.string().optional() })) })),
+    snippets: call(cacheRef.extend({ keyId: id }), snippetsSchema),
   },
   browse: {
     /** Lists the store paths of a cache from its narinfo keys, page by page. */

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ApiError } from '../../../shared/api/errors';
+import type { PublicKey, SecretKey } from '../../../shared/nix/keys';
+import { formatPublicKey, formatSecretKey, generateSecretKey, parsePublicKey, parseSecretKey } from '../../../shared/nix/keys';
+import { writeFileAtomic } from '../settings/atomic-file';
+import type { SecretBox } from './secret-box';
+
+const recordSchema = z.object({
+  id: z.string().regex(/^k-[0-9a-f]{12}$/),
+  name: z.string(),
+  publicKey: z.string(),
+  /** The file holding the (possibly encrypted) secret, if we have the secret half. */
+  secretFile: z.string().regex(/^k-[0-9a-f]{12}\.sec(\.enc)?$/).optional(),
+  origin: z.enum(['generated', 'imported']),
+  createdAt: z.string(),
+});
+export type KeyRecord = z.output<typeof recordSchema>;
+const fileSchema = z.object({ version: z.literal(1), keys: z.array(recordSchema) });
+
+/** A key as the rest of the app may see it: never the secret. */
+export interface KeyInfo {
+  id: string;
+  name: string;
+  publicKey: string;
+  hasSecret: boolean;
+  /** False when the secret was sealed by a box this process cannot open (e.g. the desktop app's keychain). */
+  secretAvailable: boolean;
+  encrypted: boolean;
+  origin: 'generated' | 'imported';
+  createdAt: string;
+}
+
+function keyError(what: string, e: unknown): ApiError {
+  return new ApiError('invalid-input', `${what}: ${(e as Error).message}`);
+}
+
+/**
+ * The user's keys: signing keys (secret + public) and public keys to verify with, in
+ * `<data>/keys/`. The index (`keys.json`) holds names and public keys; each secret is in its own file,
+ * mode 0600, sealed by the SecretBox. Secrets leave this class only as SecretKey objects for signing
+ * inside the main process.
+ */
+export class KeyStore {
+  private readonly dir: string;
+  private readonly indexPath: string;
+
+  constructor(dataDir: string, private readonly box: SecretBox) {
+    this.dir = join(dataDir, 'keys');
+    this.indexPath = join(this.dir, 'keys.json');
+  }
+
+  get storage(): { encrypted: boolean; description: string } {
+    return { encrypted: this.box.encrypted, description: this.box.description };
+  }
+
+  async list(): Promise<KeyInfo[]> {
+    return (await this.load()).map((record) => this.info(record));
+  }
+
+  async generate(name: string): Promise<KeyInfo> {
+    let secret: SecretKey;
+    try {
+      secret = generateSecretKey(name.trim());
+    } catch (e) {
+      throw keyError('Key name', e);
+    }
+    return this.addSecret(secret, 'generated');
+  }
+
+  async importSecret(text: string): Promise<KeyInfo> {
+    let secret: SecretKey;
+    try {
+      secret = parseSecretKey(text.trim());
+    } catch (e) {
+      throw keyError('Not a Nix secret key', e);
+    }
+    return this.addSecret(secret, 'imported');
+  }
+
+  async importPublic(text: string): Promise<KeyInfo> {
+    let key: PublicKey;
+    try {
+      key = parsePublicKey(text.trim());
+    } catch (e) {
+      throw keyError('Not a Nix public key', e);
+    }
+    const records = await this.load();
+    const publicKey = formatPublicKey(key);
+    if (records.some((r) => r.publicKey === publicKey)) throw new ApiError('conflict', `The key ${key.name} is already in your keys.`);
+    const record: KeyRecord = { id: this.newId(), name: key.name, publicKey, origin: 'imported', createdAt: new Date().toISOString() };
+    await this.save([...records, record]);
+    return this.info(record);
+  }
+
+  async remove(id: string): Promise<void> {
+    const records = await this.load();
+    const record = records.find((r) => r.id === id);
+    if (!record) throw new ApiError('not-found', `No key with id ${id}.`);
+    await this.save(records.filter((r) => r.id !== id));
+    if (record.secretFile) await rm(join(this.dir, record.secretFile), { force: true });
+  }
+
+  /** The secret half, for signing in this process only. */
+  async secretKey(id: string): Promise<SecretKey> {
+    const record = (await this.load()).find((r) => r.id === id);
+    if (!record) throw new ApiError('not-found', `No key with id ${id}.`);
+    if (!record.secretFile) throw new ApiError('invalid-input', `${record.name} is a public key only; it cannot sign.`);
+    if (!this.canOpen(record)) throw new ApiError('access-denied', `The secret of ${record.name} is encrypted with the desktop app's keychain; sign from the desktop app.`);
+    return parseSecretKey(this.box.open(await readFile(join(this.dir, record.secretFile))));
+  }
+
+  /** The file `nix copy --to ...?secret-key=FILE` can use, when the secret is stored in plain text. */
+  secretKeyPath(info: KeyInfo): string | undefined {
+    return info.hasSecret && !info.encrypted ? join(this.dir, `${info.id}.sec`) : undefined;
+  }
+
+  private async addSecret(secret: SecretKey, origin: KeyRecord['origin']): Promise<KeyInfo> {
+    const records = await this.load();
+    const publicKey = formatPublicKey(secret.publicKey);
+    const existing = records.find((r) => r.publicKey === publicKey);
+    if (existing?.secretFile) throw new ApiError('conflict', `The key ${secret.name} is already in your keys.`);
+    const id = existing?.id ?? this.newId();
+    const secretFile = `${id}.sec${this.box.encrypted ? '.enc' : ''}`;
+    // The secret first, then the index that points at it: a crash in between leaves an orphan file, never a dangling record.
+    await writeFileAtomic(join(this.dir, secretFile), this.box.seal(formatSecretKey(secret)), 0o600);
+    const record: KeyRecord = { id, name: secret.name, publicKey, secretFile, origin, createdAt: existing?.createdAt ?? new Date().toISOString() };
+    await this.save(existing ? records.map((r) => (r.id === id ? record : r)) : [...records, record]);
+    return this.info(record);
+  }
+
+  private canOpen(record: KeyRecord): boolean {
+    return !record.secretFile || record.secretFile.endsWith('.enc') === this.box.encrypted;
+  }
+
+  private info(record: KeyRecord): KeyInfo {
+    return {
+      id: record.id,
+      name: record.name,
+      publicKey: record.publicKey,
+      hasSecret: Boolean(record.secretFile),
+      secretAvailable: Boolean(record.secretFile) && this.canOpen(record),
+      encrypted: Boolean(record.secretFile?.endsWith('.enc')),
+      origin: record.origin,
+      createdAt: record.createdAt,
+    };
+  }
+
+  private newId(): string {
+    return `k-${randomBytes(6).toString('hex')}`;
+  }
+
+  private async load(): Promise<KeyRecord[]> {
+    let text: string;
+    try {
+      text = await readFile(this.indexPath, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new ApiError('bad-format', `${this.indexPath} is damaged (${(e as Error).message}); fix or move it aside.`);
+    }
+    const parsed = fileSchema.safeParse(json);
+    // Never rewrite an index we cannot read: it points at the user's secret keys.
+    if (!parsed.success) throw new ApiError('bad-format', `${this.indexPath} is damaged (${parsed.error.issues[0]?.message}); fix or move it aside.`);
+    return parsed.data.keys;
+  }
+
+  private async save(keys: KeyRecord[]): Promise<void> {
+    await writeFileAtomic(this.indexPath, JSON.stringify({ version: 1, keys }, null, 2) + '\n', 0o600);
+  }
+}
