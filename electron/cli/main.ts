@@ -1,5 +1,7 @@
 import { ApiError } from '../../shared/api/errors';
 import { caches } from './commands/caches';
+import { key } from './commands/key';
+import { narinfo } from './commands/narinfo';
 import { serve } from './commands/serve';
 import { info, ls } from './commands/store-commands';
 import type { CliCommand, CliIO } from './io';
@@ -10,6 +12,8 @@ const commands: Record<string, { run: CliCommand; summary: string }> = {
   caches: { run: caches, summary: 'caches [--json] [--data-dir DIR]                 saved cache connections' },
   info: { run: info, summary: 'info STORE-URL [--json]                         a cache\'s nix-cache-info' },
   ls: { run: ls, summary: 'ls STORE-URL [--json]                           the store paths in a cache' },
+  key: { run: key, summary: 'key generate --name NAME --out FILE | key public   make a signing key; public half of a secret on stdin' },
+  narinfo: { run: narinfo, summary: 'narinfo verify FILE|- --trusted-key KEY...      check a narinfo\'s signatures' },
 };
 
 export function usage(): string {
