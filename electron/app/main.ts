@@ -4,6 +4,7 @@ import { startNarwhal } from '../services/narwhal';
 import { resolveDataDir } from '../services/settings/data-dir';
 import { loadAsset, securityHeaders } from '../services/ui/static-assets';
 import { appOrigin, bindIpc } from './ipc-binding';
+import { safeStorageBox } from './safe-storage-box';
 
 // The thin Electron glue: a window, its preload, the app:// protocol and the IPC binding. All work is
 // done by the same services the CLI and the browser shell run under plain Node.
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     flag: process.argv.find((arg) => arg.startsWith('--data-dir='))?.slice('--data-dir='.length),
     platformDefault: app.getPath('userData'),
   });
-  const narwhal = await startNarwhal({ dataDir, shell: 'electron', log: (line) => console.error(line) });
+  const narwhal = await startNarwhal({ dataDir, shell: 'electron', secretBox: safeStorageBox(), log: (line) => console.error(line) });
 
   // Checklist 18: the UI comes from our own protocol, from the packaged files, never a remote URL.
   protocol.handle('app', async (request) => {
