@@ -38,17 +38,17 @@ export function encodeBase64(bytes: Uint8Array): string {
 export function decodeBase64(text: string): Uint8Array {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 61 /* = */) {
-      const pad = text.slice(i);
-      if (pad !== '=' && pad !== '==') {
-        throw new FormatError(`misplaced '=' at position ${i} in base64 string`, { offset: i });
-      }
-      break;
-    }
-    if (c >= 128 || DECODE[c] === -1) {
+    if (c !== 61 /* = */ && (c >= 128 || DECODE[c] === -1)) {
       throw new FormatError(`invalid character ${JSON.stringify(text[i])} at position ${i} in base64 string`, {
         offset: i,
       });
+    }
+  }
+  const firstPad = text.indexOf('=');
+  if (firstPad >= 0) {
+    const pad = text.slice(firstPad);
+    if (pad !== '=' && pad !== '==') {
+      throw new FormatError(`misplaced '=' at position ${firstPad} in base64 string`, { offset: firstPad });
     }
   }
   if (text.length % 4 !== 0) {

@@ -1,13 +1,7 @@
 import { parseContentAddress, renderContentAddress } from './content-address';
 import { FormatError, quote, type FormatErrorLocation } from './errors';
 import { formatHash, parseHash, type Hash } from './hash';
-import {
-  DEFAULT_STORE_DIR,
-  parseStoreBasename,
-  parseStorePath,
-  storeDirOf,
-  type StoreBasename,
-} from './store-path';
+import { DEFAULT_STORE_DIR, parseStoreBasename, parseStorePath, storeDirOf } from './store-path';
 import { sortedUnique } from './text';
 
 /** A field the parser does not know (old caches have `System:`, newer Nix writes `Provenance:`). */
@@ -315,11 +309,13 @@ export function serialiseNarinfo(info: Narinfo, options: SerialiseNarinfoOptions
   const refs = sortedUnique(info.references.map((r) => inField('References', () => parseStoreBasename(r)).basename));
   out += `References: ${refs.join(' ')}\n`;
   if (info.deriver !== undefined) {
-    out += `Deriver: ${inField('Deriver', (): StoreBasename => parseStoreBasename(info.deriver!)).basename}\n`;
+    const deriver = info.deriver;
+    out += `Deriver: ${inField('Deriver', () => parseStoreBasename(deriver)).basename}\n`;
   }
   for (const sig of sortedUnique(info.sigs)) out += `Sig: ${checkValue('Sig', sig)}\n`;
   if (info.ca !== undefined && info.ca !== '') {
-    out += `CA: ${inField('CA', () => renderContentAddress(parseContentAddress(info.ca!)))}\n`;
+    const ca = info.ca;
+    out += `CA: ${inField('CA', () => renderContentAddress(parseContentAddress(ca)))}\n`;
   }
   if ((options.unknownFields ?? 'keep') === 'keep') {
     for (const { key, value } of info.unknown) {

@@ -71,7 +71,7 @@ export function parseNixCacheInfo(text: string, options: { source?: string } = {
  * Writes `nix-cache-info`: `StoreDir`, `WantMassQuery`, `Priority` (each if set), then unknown
  * fields. Nix itself writes only `StoreDir: /nix/store\n`.
  */
-export function serialiseNixCacheInfo(info: NixCacheInfo): string {
+export function serialiseNixCacheInfo(info: Omit<NixCacheInfo, 'unknown'> & { unknown?: NixCacheInfoUnknownField[] }): string {
   const check = (field: string, value: string): string => {
     if (/[\n]/.test(value)) throw new FormatError('value contains a newline', { source: 'nix-cache-info', field });
     return trim(value);
@@ -85,7 +85,7 @@ export function serialiseNixCacheInfo(info: NixCacheInfo): string {
     }
     out += `Priority: ${info.priority}\n`;
   }
-  for (const { key, value } of info.unknown) {
+  for (const { key, value } of info.unknown ?? []) {
     if (key.includes(':') || key.includes('\n') || ['StoreDir', 'WantMassQuery', 'Priority'].includes(key)) {
       throw new FormatError(`${quote(key)} cannot be written as an unknown field`, { source: 'nix-cache-info', field: key });
     }

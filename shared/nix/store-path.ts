@@ -60,6 +60,9 @@ export function checkStorePathName(name: string): void {
 
 /** Parses `<32 nix32 chars>-<name>`, the last component of a store path. */
 export function parseStoreBasename(basename: string): StoreBasename {
+  if (basename.includes('/')) {
+    throw new FormatError(`${quote(basename)} is a path; expected a store path base name '<hash>-<name>'`);
+  }
   if (basename.length < STORE_PATH_HASH_LENGTH + 1) {
     throw new FormatError(`${quote(basename)} is too short to be a store path basename`);
   }
