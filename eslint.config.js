@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // Ambient declarations of globals: `declare var` is the only way to write them.
+    files: ['**/*.d.ts'],
+    rules: { 'no-var': 'off' },
+  },
+  {
     files: ['renderer/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
