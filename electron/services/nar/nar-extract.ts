@@ -142,10 +142,11 @@ export async function extractNar(source: NarSource, target: string, opts: Extrac
   } catch (err) {
     if (err instanceof NarExtractError) throw err;
     if (opts.signal?.aborted && err === opts.signal.reason) throw err;
-    const what = err instanceof NarError ? err.message : describeFsError(err);
+    // A NarError carries its own offset and path inside the NAR; a file system error gets ours.
+    const what = err instanceof NarError ? `failed: ${err.message}` : `failed at ${current}: ${describeFsError(err)}`;
     throw new NarExtractError(
       target,
-      `extracting into '${target}' failed at ${current}: ${what}` +
+      `extracting into '${target}' ${what}` +
         (created ? `; what was extracted so far is left in '${target}'` : ''),
       { cause: err },
     );

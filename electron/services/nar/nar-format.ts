@@ -34,17 +34,19 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 /** A position inside a NAR: the names from the root down (empty for the root itself). */
 export type NarPath = readonly Uint8Array[];
 
-// Control characters and the lone surrogates that stand for non-UTF-8 bytes (see decodeNarText);
-// the `u` flag makes a valid surrogate pair one code point, so only lone ones match.
-const unprintable = /[\u0000-\u001f\u007f]|[\udc80-\udcff]/gu;
-
-/** A name for messages: UTF-8 where it is, `\xNN` for control characters and undecodable bytes. */
+/**
+ * A name for messages: UTF-8 where it is, `\xNN` for control characters and for bytes that are not
+ * UTF-8 (which decodeNarText turned into lone surrogates U+DC80..U+DCFF).
+ */
 export function displayName(name: Uint8Array): string {
-  return decodeNarText(name).replace(unprintable, (c) => {
-    const code = c.charCodeAt(0);
-    const byte = code >= 0xdc00 ? code - 0xdc00 : code;
-    return '\\x' + byte.toString(16).padStart(2, '0');
-  });
+  let out = '';
+  for (const ch of decodeNarText(name)) {
+    // for..of walks code points, so a valid surrogate pair arrives whole and is kept.
+    const c = ch.charCodeAt(0);
+    const escaped = c < 0x20 || c === 0x7f ? c : ch.length === 1 && c >= 0xdc80 && c <= 0xdcff ? c - 0xdc00 : -1;
+    out += escaped < 0 ? ch : '\\x' + escaped.toString(16).padStart(2, '0');
+  }
+  return out;
 }
 
 /** `/` for the root, `/lib/foo` below it; for messages. */

@@ -8,8 +8,13 @@
  *
  * It rejects everything Nix's parser (libutil/archive.cc) rejects: bad magic, unexpected tokens,
  * unknown node types, a non-empty executable marker, empty names, `.`, `..`, names containing `/` or
- * NUL, unsorted or duplicate entries, non-zero padding and truncation. It also rejects data after the
- * archive (unless `allowTrailingData`), since NarHash/NarSize cover exactly the archive's bytes.
+ * NUL, unsorted or duplicate entries, non-zero padding and truncation. (Nix 2.8 itself accepts
+ * unsorted entries and only trips over duplicates when creating the files; current Nix rejects both.)
+ * It also rejects data after the archive (unless `allowTrailingData`), which Nix ignores, because
+ * NarHash/NarSize cover exactly the archive's bytes and anything after them is a sign of a mix-up.
+ *
+ * The name and target limits are Linux's NAME_MAX and PATH_MAX, so no NAR dumped on Linux exceeds
+ * them; a NAR made on macOS could in principle hold longer UTF-8 names (raise `maxNameLength`).
  *
  * Hostile input must not exhaust memory: every length is checked against a limit before anything is
  * allocated (tokens are at most a few bytes, names 255, symlink targets 4096), nesting is limited to
@@ -121,8 +126,9 @@ const maxContentChunk = 1 << 20;
 /** Pulls bytes from the source on demand and tracks the absolute offset. */
 class ByteSource {
   private readonly it: Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
-  private buf: Uint8Array = EMPTY;
-  private pos = 0;
+  /** Current chunk and read position in it; the parser's fast paths read them directly. */
+  buf: Uint8Array = EMPTY;
+  pos = 0;
   private ended = false;
   /** Absolute offset of the next unread byte. */
   offset = 0;
@@ -184,6 +190,11 @@ class ByteSource {
     return out;
   }
 
+  /** Makes at least one byte available, or fails: the input ended early. */
+  async need(): Promise<void> {
+    if (this.buffered === 0 && !(await this.fill())) this.onEnd(this.offset);
+  }
+
   /** Between 1 and `max` bytes, as a view of the current input chunk. */
   async readSome(max: number): Promise<Uint8Array> {
     if (this.buffered === 0 && !(await this.fill())) this.onEnd(this.offset);
@@ -192,6 +203,12 @@ class ByteSource {
     this.pos += take;
     this.offset += take;
     return out;
+  }
+
+  /** Consumes `n` bytes that the caller has checked are buffered. */
+  advance(n: number): void {
+    this.pos += n;
+    this.offset += n;
   }
 
   /** True when the input has no more bytes (pulls from the source to find out). */
@@ -240,6 +257,8 @@ const tags = {
 
 type Tag = keyof typeof tags;
 
+const maxTagLength = Math.max(...Object.values(tags).map((t) => t.length));
+
 /** Quotes a token for a message without dumping arbitrary binary: `"type"`. */
 function showToken(bytes: Uint8Array): string {
   return `"${displayName(bytes)}"`;
@@ -276,6 +295,78 @@ class Parser {
 
   fail(offset: number, reason: string): never {
     throw new NarError(offset, displayNarPath(this.where), reason);
+  }
+
+  // Fast paths. Most tokens lie wholly inside the current input chunk; reading them in place,
+  // synchronously, avoids an async call and a subarray per token (which otherwise dominate the
+  // time for NARs of many small files). They only handle the well-formed case: anything else
+  // returns undefined and the async path below reads it again and produces the precise error.
+
+  /** The u64 at the read position, consumed, if buffered and sane. */
+  private lengthNow(): number | undefined {
+    const { buf, pos } = this.src;
+    if (buf.length - pos < 8) return undefined;
+    const hi = buf[pos + 4]! | (buf[pos + 5]! << 8) | (buf[pos + 6]! << 16) | (buf[pos + 7]! << 24);
+    if (hi < 0 || hi > 0x1fffff) return undefined;
+    const lo = (buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16) | (buf[pos + 3]! << 24)) >>> 0;
+    this.src.advance(8);
+    return hi * 2 ** 32 + lo;
+  }
+
+  /** Length of the whole token at the read position (u64, bytes, padding) if it is buffered, of at most `max` bytes. */
+  private tokenNow(max: number): number | undefined {
+    const { buf, pos } = this.src;
+    if (buf.length - pos < 8) return undefined;
+    const len = buf[pos]!;
+    if (len > max) return undefined;
+    for (let i = 1; i < 8; i++) if (buf[pos + i] !== 0) return undefined;
+    const end = pos + 8 + len + padLength(len);
+    if (end > buf.length) return undefined;
+    for (let i = pos + 8 + len; i < end; i++) if (buf[i] !== 0) return undefined;
+    return len;
+  }
+
+  /** The tag at the read position, consumed, if it is buffered and one of `expected`. */
+  private tagNow<T extends Tag>(expected: readonly T[]): T | undefined {
+    const len = this.tokenNow(maxTagLength);
+    if (len === undefined) return undefined;
+    const { buf, pos } = this.src;
+    for (const t of expected) {
+      const tag = tags[t];
+      if (tag.length !== len) continue;
+      let i = 0;
+      while (i < len && buf[pos + 8 + i] === tag[i]) i++;
+      if (i === len) {
+        this.src.advance(8 + len + padLength(len));
+        return t;
+      }
+    }
+    return undefined;
+  }
+
+  /** Consumes the zero padding after `len` bytes if it is buffered and zero. */
+  private paddingNow(len: number): boolean {
+    const pad = padLength(len);
+    const { buf, pos } = this.src;
+    if (buf.length - pos < pad) return false;
+    for (let i = pos; i < pos + pad; i++) if (buf[i] !== 0) return false;
+    this.src.advance(pad);
+    return true;
+  }
+
+  /** A tag, read in place when possible. */
+  private tag<T extends Tag>(expected: readonly T[]): T | Promise<T> {
+    return this.tagNow(expected) ?? this.readTag(expected);
+  }
+
+  /** A short string (name, target), copied out, read in place when possible. */
+  private stringNow(max: number): Uint8Array | undefined {
+    const len = this.tokenNow(Math.min(max, 255));
+    if (len === undefined) return undefined;
+    const { buf, pos } = this.src;
+    const bytes = buf.slice(pos + 8, pos + 8 + len);
+    this.src.advance(8 + len + padLength(len));
+    return bytes;
   }
 
   /** A u64 length. Values above 2^53 cannot be real (and would lose precision), so they fail here. */
@@ -333,8 +424,8 @@ class Parser {
     this.fail(start, `expected ${alternatives(expected)}, got ${showToken(got)}`);
   }
 
-  private async expect(tag: Tag): Promise<void> {
-    await this.readTag([tag]);
+  private expect(tag: Tag): Tag | Promise<Tag> {
+    return this.tag([tag]);
   }
 
   async *entries(): AsyncGenerator<NarEntry, void, undefined> {
@@ -366,23 +457,29 @@ class Parser {
       const name = path.length ? path[path.length - 1]! : null;
       await this.expect('open');
       await this.expect('type');
-      const type = await this.readTypeTag();
+      const type = this.tagNow(['regular', 'directory', 'symlink']) ?? (await this.readTypeTag());
       let nodeDone: boolean;
 
       if (type === 'regular') {
         let executable = false;
-        if ((await this.readTag(['executable', 'contents'])) === 'executable') {
+        if ((await this.tag(['executable', 'contents'])) === 'executable') {
           const markerAt = src.offset;
-          const len = await this.readLength();
+          const len = this.lengthNow() ?? (await this.readLength());
           if (len !== 0) this.fail(markerAt, 'executable marker has a non-empty value');
           executable = true;
           await this.expect('contents');
         }
-        const size = await this.readLength();
+        const size = this.lengthNow() ?? (await this.readLength());
         const contentsOffset = src.offset;
         let remaining = size;
         let current = true;
-        const self = this;
+        const moved = () => new Error('NAR file contents read after moving to the next entry');
+        const nextChunk = async () => {
+          this.where = path;
+          const chunk = await src.readSome(Math.min(remaining, maxContentChunk));
+          remaining -= chunk.length;
+          return chunk;
+        };
         const entry: NarRegularEntry = {
           type: 'regular',
           path,
@@ -393,15 +490,12 @@ class Parser {
           contentsOffset,
           contents: () => ({
             async *[Symbol.asyncIterator]() {
-              // Checked on every step, not only at the start: the skipped bytes are gone, and
-              // returning nothing would look like an empty file.
-              if (!current) throw new Error('NAR file contents read after moving to the next entry');
+              // Checked on every step, not only while remaining > 0: the skipped bytes are gone,
+              // and returning nothing would look like an empty file.
+              if (!current) throw moved();
               while (remaining > 0) {
-                if (!current) throw new Error('NAR file contents read after moving to the next entry');
-                self.where = path;
-                const chunk = await src.readSome(Math.min(remaining, maxContentChunk));
-                remaining -= chunk.length;
-                yield chunk;
+                if (!current) throw moved();
+                yield await nextChunk();
               }
             },
           }),
@@ -409,8 +503,13 @@ class Parser {
         yield entry;
         current = false;
         this.where = path;
-        while (remaining > 0) remaining -= (await src.readSome(Math.min(remaining, maxContentChunk))).length;
-        await this.readPadding(size);
+        while (remaining > 0) {
+          const n = Math.min(remaining, src.buffered);
+          if (n > 0) src.advance(n);
+          else await src.need();
+          remaining -= n;
+        }
+        if (!this.paddingNow(size)) await this.readPadding(size);
         await this.expect('close');
         nodeDone = true;
       } else if (type === 'symlink') {
@@ -440,7 +539,7 @@ class Parser {
         const frame = stack[stack.length - 1]!;
         this.where = frame.path;
         const entryAt = src.offset;
-        const tag = await this.readTag(['entry', 'close']);
+        const tag = await this.tag(['entry', 'close']);
         if (tag === 'close') {
           stack.pop();
           path = frame.path;
@@ -456,10 +555,10 @@ class Parser {
         await this.expect('open');
         await this.expect('name');
         const nameAt = src.offset;
-        const entryName = await this.readString(
-          this.limits.maxNameLength,
-          (len) => `entry name of ${len} bytes is longer than the limit of ${this.limits.maxNameLength}`,
-        );
+        const maxName = this.limits.maxNameLength;
+        const entryName =
+          this.stringNow(maxName) ??
+          (await this.readString(maxName, (len) => `entry name of ${len} bytes is longer than the limit of ${maxName}`));
         this.checkName(entryName, nameAt);
         if (frame.prev) {
           const c = compareBytes(entryName, frame.prev);

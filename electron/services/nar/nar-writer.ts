@@ -8,23 +8,39 @@
  * copied as bytes; anything else (socket, FIFO, device) is an error naming the path. A file is read
  * for exactly the size fstat reported, and a file that shrinks meanwhile is an error, as in Nix.
  *
- * Speed: output goes into 1 MiB buffers that are handed out when full, so many small tokens become
- * few large chunks and file data is read straight into the output buffer (one copy, kernel to us).
- * Small files are opened and read a few at a time ahead of the output position, because one file
- * costs several thread-pool round trips (open, fstat, read, close) and doing them one after another
- * leaves the disk and the thread pool idle. Memory stays bounded: at most `readAhead` small files
- * (each at most 128 KiB) plus the output buffers the consumer has not yet taken.
+ * Speed:
+ * - Output goes into 1 MiB buffers handed out when full, so the many small tokens become few large
+ *   chunks, and file data is read straight into the output buffer (one copy, kernel to us).
+ * - Per-file cost dominates trees of small files (open, fstat, read, close, for every file). Through
+ *   libuv's thread pool each call costs tens of microseconds of hand-off, which made us 5x slower
+ *   than Nix on /usr/include. So by default ("auto") metadata calls and small reads are synchronous:
+ *   from the page cache they take a few microseconds. To keep the event loop responsive, synchronous
+ *   work is cut into slices of a few milliseconds with a macrotask turn in between, and the first
+ *   synchronous call that is slow (a cold disk, a network file system) switches this dump to
+ *   asynchronous calls for good. Reads are at most 1 MiB each, straight into the output buffer.
+ * - In asynchronous mode, upcoming entries of a directory are opened (and small files read) a few at
+ *   a time ahead of the output position, so the thread pool and the disk are kept busy.
+ * Memory stays bounded: at most `readAhead` small files (each at most 128 KiB) plus the output
+ * buffers the consumer has not yet taken.
  */
 import * as fs from 'node:fs';
-import { close, fstat, lstat, open as openFile, read, readdirTyped as readdir, readlink } from './fs-async';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import * as fsa from './fs-async';
 import { encodeToken, narMagic, padLength } from './nar-format';
 
 export interface DumpOptions {
   signal?: AbortSignal;
   /** Size of the output chunks (default 1 MiB). */
   chunkSize?: number;
-  /** How many upcoming entries of a directory are opened and (if small) read ahead (default 16). */
+  /** In asynchronous mode, how many upcoming entries of a directory are loaded ahead (default 16). */
   readAhead?: number;
+  /**
+   * 'auto' (default): synchronous metadata calls and small reads while they are fast, as explained
+   * above. 'async': never block the event loop, at a large cost for trees of many small files.
+   */
+  io?: 'auto' | 'async';
+  /** In 'auto' mode, a synchronous call slower than this switches to asynchronous (default 20 ms). */
+  slowCallMs?: number;
 }
 
 /** A file that cannot be archived (wrong type, unreadable, changed while reading). */
@@ -42,8 +58,12 @@ export class NarDumpError extends Error {
 
 const defaultChunkSize = 1 << 20;
 const defaultReadAhead = 16;
-/** Files up to this size are read whole by the read-ahead; larger ones are streamed in order. */
+/** Files up to this size are read in one go (synchronously, or by the read-ahead). */
 const smallFileMax = 128 << 10;
+/** Longest stretch of synchronous work before the event loop gets a turn. */
+const sliceMs = 8;
+/** A synchronous call slower than this means the data is not cached: go asynchronous. */
+const defaultSlowCallMs = 20;
 
 const tok = encodeToken;
 const cat = (...parts: Uint8Array[]) => Buffer.concat(parts);
@@ -65,6 +85,7 @@ class Output {
   buf: Buffer;
   pos = 0;
   ready: Buffer[] = [];
+  private readonly u64 = Buffer.alloc(8);
 
   constructor(private readonly size: number) {
     this.buf = Buffer.allocUnsafe(size);
@@ -74,17 +95,13 @@ class Output {
     return this.size - this.pos;
   }
 
-  /** Hands the current buffer over (the consumer may keep it) and starts a fresh one. */
-  private rotate(): void {
-    this.ready.push(this.buf);
-    // A fresh buffer each time: a consumer (a stream queue, a hash worker) may still hold the old one.
-    this.buf = Buffer.allocUnsafe(this.size);
-    this.pos = 0;
-  }
-
   /** Makes room for a direct write of at least one byte. */
   ensureSpace(): void {
-    if (this.pos === this.size) this.rotate();
+    if (this.pos < this.size) return;
+    this.ready.push(this.buf);
+    // A fresh buffer each time: the consumer (a stream queue, a hash) may still hold the old one.
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.pos = 0;
   }
 
   commit(n: number): void {
@@ -92,21 +109,25 @@ class Output {
   }
 
   put(bytes: Uint8Array): void {
+    if (bytes.length <= this.space) {
+      this.buf.set(bytes, this.pos);
+      this.pos += bytes.length;
+      return;
+    }
     let off = 0;
     while (off < bytes.length) {
       this.ensureSpace();
       const n = Math.min(bytes.length - off, this.space);
-      this.buf.set(off === 0 && n === bytes.length ? bytes : bytes.subarray(off, off + n), this.pos);
+      this.buf.set(bytes.subarray(off, off + n), this.pos);
       this.pos += n;
       off += n;
     }
   }
 
   putU64(n: number): void {
-    const b = Buffer.allocUnsafe(8);
-    b.writeUInt32LE(n % 2 ** 32, 0);
-    b.writeUInt32LE(Math.floor(n / 2 ** 32), 4);
-    this.put(b);
+    this.u64.writeUInt32LE(n % 2 ** 32, 0);
+    this.u64.writeUInt32LE(Math.floor(n / 2 ** 32), 4);
+    this.put(this.u64);
   }
 
   padding(len: number): void {
@@ -118,6 +139,13 @@ class Output {
     this.putU64(bytes.length);
     this.put(bytes);
     this.padding(bytes.length);
+  }
+
+  /** Hands over the full buffers. */
+  take(): Buffer[] {
+    const ready = this.ready;
+    this.ready = [];
+    return ready;
   }
 
   /** The unfinished last buffer, trimmed. */
@@ -134,9 +162,88 @@ class Output {
 // adds O_CLOEXEC itself.)
 const openFlags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 
+/**
+ * The file system calls the dumper makes, synchronous or asynchronous. Callers always `await` the
+ * result; for the synchronous table that costs a microtask, not a thread-pool round trip.
+ */
+interface Ops {
+  lstat(p: Buffer): fs.Stats | Promise<fs.Stats>;
+  readdir(p: Buffer): fs.Dirent<Buffer>[] | Promise<fs.Dirent<Buffer>[]>;
+  readlink(p: Buffer): Buffer | Promise<Buffer>;
+  open(p: Buffer): number | Promise<number>;
+  fstat(fd: number): fs.Stats | Promise<fs.Stats>;
+  read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
+  close(fd: number): void | Promise<void>;
+}
+
+const asyncImpl = {
+  lstat: fsa.lstat,
+  readdir: fsa.readdirTyped,
+  readlink: fsa.readlink,
+  open: (p: Buffer) => fsa.open(p, openFlags),
+  fstat: fsa.fstat,
+  read: fsa.read,
+  close: async (fd: number) => {
+    await fsa.close(fd);
+  },
+};
+const asyncOps: Ops = asyncImpl;
+
+const syncImpl = {
+  lstat: (p: Buffer) => fs.lstatSync(p),
+  readdir: (p: Buffer) => fs.readdirSync(p, { encoding: 'buffer', withFileTypes: true }),
+  readlink: (p: Buffer) => fs.readlinkSync(p, { encoding: 'buffer' }),
+  open: (p: Buffer) => fs.openSync(p, openFlags),
+  fstat: (fd: number) => fs.fstatSync(fd),
+  read: (fd: number, buf: Uint8Array, off: number, len: number, pos: number) => fs.readSync(fd, buf, off, len, pos),
+  close: (fd: number) => fs.closeSync(fd),
+};
+
+/** Synchronous calls that notice when one is slow and switch the owner to asynchronous mode. */
+class Io {
+  private sync: boolean;
+  private sliceStart = performance.now();
+  readonly ops: Ops;
+
+  constructor(mode: 'auto' | 'async', slowCallMs: number) {
+    this.sync = mode === 'auto';
+    const pick =
+      <A extends unknown[], R>(syncFn: (...a: A) => R, asyncFn: (...a: A) => Promise<R>) =>
+      (...a: A): R | Promise<R> => {
+        if (!this.sync) return asyncFn(...a);
+        const t0 = performance.now();
+        const r = syncFn(...a);
+        if (performance.now() - t0 > slowCallMs) this.sync = false;
+        return r;
+      };
+    this.ops = {
+      lstat: pick(syncImpl.lstat, asyncImpl.lstat),
+      readdir: pick(syncImpl.readdir, asyncImpl.readdir),
+      readlink: pick(syncImpl.readlink, asyncImpl.readlink),
+      open: pick(syncImpl.open, asyncImpl.open),
+      fstat: pick(syncImpl.fstat, asyncImpl.fstat),
+      read: pick(syncImpl.read, asyncImpl.read),
+      close: pick(syncImpl.close, asyncImpl.close),
+    };
+  }
+
+  get isSync(): boolean {
+    return this.sync;
+  }
+
+  /** Gives the event loop a turn if synchronous work has run for a whole slice. */
+  async pace(): Promise<void> {
+    if (!this.sync) return;
+    const now = performance.now();
+    if (now - this.sliceStart < sliceMs) return;
+    await nextTurn();
+    this.sliceStart = performance.now();
+  }
+}
+
 type Kind = 'regular' | 'directory' | 'symlink' | 'other';
 
-function kindOfStats(st: fs.Stats | fs.Dirent<Buffer>): Kind {
+function kindOf(st: fs.Stats | fs.Dirent<Buffer>): Kind {
   if (st.isFile()) return 'regular';
   if (st.isDirectory()) return 'directory';
   if (st.isSymbolicLink()) return 'symlink';
@@ -160,57 +267,10 @@ function unsupported(p: Buffer, st: fs.Stats | fs.Dirent<Buffer>): NarDumpError 
 }
 
 function ioError(p: Buffer, what: string, err: unknown): NarDumpError {
+  if (err instanceof NarDumpError) return err;
   const shown = p.toString();
   const detail = (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err);
   return new NarDumpError(shown, `cannot archive '${shown}': ${what} failed (${detail})`, { cause: err });
-}
-
-/** What the read-ahead found out about one entry. */
-type Leaf =
-  | { kind: 'directory' }
-  | { kind: 'symlink'; target: Buffer }
-  | { kind: 'regular'; executable: boolean; size: number; data: Buffer; fd?: undefined }
-  | { kind: 'regular'; executable: boolean; size: number; data?: undefined; fd: number };
-
-/** Opens a regular file and, if small, reads it whole and closes it again. */
-async function loadRegular(p: Buffer): Promise<Leaf> {
-  let fd: number;
-  try {
-    fd = await openFile(p, openFlags);
-  } catch (err) {
-    throw ioError(p, 'open', err);
-  }
-  let keepOpen = false;
-  try {
-    let st: fs.Stats;
-    try {
-      st = await fstat(fd);
-    } catch (err) {
-      throw ioError(p, 'fstat', err);
-    }
-    if (!st.isFile()) throw unsupported(p, st);
-    const executable = (st.mode & fs.constants.S_IXUSR) !== 0;
-    const size = st.size;
-    if (size > smallFileMax) {
-      keepOpen = true;
-      return { kind: 'regular', executable, size, fd };
-    }
-    const data = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      let n: number;
-      try {
-        n = await read(fd, data, got, size - got, got);
-      } catch (err) {
-        throw ioError(p, 'read', err);
-      }
-      if (n === 0) throw shrank(p, size, got);
-      got += n;
-    }
-    return { kind: 'regular', executable, size, data };
-  } finally {
-    if (!keepOpen) await close(fd).catch(() => {});
-  }
 }
 
 function shrank(p: Buffer, size: number, got: number): NarDumpError {
@@ -218,20 +278,53 @@ function shrank(p: Buffer, size: number, got: number): NarDumpError {
   return new NarDumpError(shown, `cannot archive '${shown}': file shrank while reading (${got} of ${size} bytes)`);
 }
 
-async function loadEntry(p: Buffer, kind: Kind, st: fs.Stats | fs.Dirent<Buffer>): Promise<Leaf> {
+/** Calls `fn`, turning any failure into a NarDumpError naming `p` and the call. */
+async function attempt<R>(p: Buffer, what: string, fn: () => R | Promise<R>): Promise<R> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw ioError(p, what, err);
+  }
+}
+
+/** What is known about one entry before its node is written. */
+type Leaf =
+  | { kind: 'directory' }
+  | { kind: 'symlink'; target: Buffer }
+  /** `data` when read whole by the read-ahead (fd closed), else `fd` is open for streaming. */
+  | { kind: 'regular'; executable: boolean; size: number; data?: Buffer; fd?: number };
+
+async function loadEntry(ops: Ops, p: Buffer, kind: Kind, st: fs.Stats | fs.Dirent<Buffer>, readSmall: boolean): Promise<Leaf> {
   switch (kind) {
-    case 'regular':
-      return loadRegular(p);
-    case 'symlink':
-      try {
-        return { kind: 'symlink', target: await readlink(p) };
-      } catch (err) {
-        throw ioError(p, 'readlink', err);
-      }
     case 'directory':
       return { kind: 'directory' };
-    default:
+    case 'symlink':
+      return { kind: 'symlink', target: await attempt(p, 'readlink', () => ops.readlink(p)) };
+    case 'other':
       throw unsupported(p, st);
+  }
+  const fd = await attempt(p, 'open', () => ops.open(p));
+  let keepOpen = false;
+  try {
+    const fst = await attempt(p, 'fstat', () => ops.fstat(fd));
+    if (!fst.isFile()) throw unsupported(p, fst);
+    const executable = (fst.mode & fs.constants.S_IXUSR) !== 0;
+    const size = fst.size;
+    if (!readSmall || size > smallFileMax) {
+      keepOpen = true;
+      return { kind: 'regular', executable, size, fd };
+    }
+    const data = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = await attempt(p, 'read', () => ops.read(fd, data, got, size - got, got));
+      if (n === 0) throw shrank(p, size, got);
+      got += n;
+    }
+    return { kind: 'regular', executable, size, data };
+  } finally {
+    // A close error must not hide the error that got us here (and a read-only fd loses no data).
+    if (!keepOpen) await Promise.resolve().then(() => ops.close(fd)).catch(() => {});
   }
 }
 
@@ -239,7 +332,7 @@ async function loadEntry(p: Buffer, kind: Kind, st: fs.Stats | fs.Dirent<Buffer>
 async function discard(pending: Promise<Leaf>): Promise<void> {
   try {
     const leaf = await pending;
-    if (leaf.kind === 'regular' && leaf.fd !== undefined) await close(leaf.fd).catch(() => {});
+    if (leaf.kind === 'regular' && leaf.fd !== undefined) await fsa.close(leaf.fd).catch(() => {});
   } catch {
     // Errors of entries never reached are not reported.
   }
@@ -247,12 +340,10 @@ async function discard(pending: Promise<Leaf>): Promise<void> {
 
 interface Frame {
   dir: Buffer;
-  names: Buffer[];
-  kinds: Kind[];
-  dirents: fs.Dirent<Buffer>[];
-  /** Next entry to emit. */
+  entries: fs.Dirent<Buffer>[];
+  /** Next entry to write. */
   next: number;
-  /** Read-ahead results for entries next .. next + ahead.length - 1. */
+  /** Read-ahead results for entries next .. next + ahead.length - 1 (asynchronous mode only). */
   ahead: Promise<Leaf>[];
   /** Whether this directory is an entry of its parent (so its `entry (` must be closed). */
   nested: boolean;
@@ -262,27 +353,7 @@ const slash = Buffer.from('/');
 
 function childPath(dir: Buffer, name: Buffer): Buffer {
   // The root may be given with a trailing slash (`/tmp/x/`); do not double it.
-  return dir.length > 0 && dir[dir.length - 1] === 0x2f ? Buffer.concat([dir, name]) : Buffer.concat([dir, slash, name]);
-}
-
-async function openDirectory(p: Buffer, nested: boolean): Promise<Frame> {
-  let dirents: fs.Dirent<Buffer>[];
-  try {
-    dirents = await readdir(p);
-  } catch (err) {
-    throw ioError(p, 'readdir', err);
-  }
-  // Byte-wise, like Nix's std::map<std::string>; Buffer.compare is memcmp.
-  dirents.sort((a, b) => Buffer.compare(a.name, b.name));
-  return {
-    dir: p,
-    names: dirents.map((d) => d.name),
-    kinds: dirents.map(kindOfStats),
-    dirents,
-    next: 0,
-    ahead: [],
-    nested,
-  };
+  return dir[dir.length - 1] === 0x2f ? Buffer.concat([dir, name]) : Buffer.concat([dir, slash, name]);
 }
 
 /**
@@ -294,54 +365,60 @@ export async function* dumpPath(path: string | Buffer, opts: DumpOptions = {}): 
   const signal = opts.signal;
   const readAhead = Math.max(1, opts.readAhead ?? defaultReadAhead);
   const out = new Output(Math.max(4096, opts.chunkSize ?? defaultChunkSize));
+  const io = new Io(opts.io ?? 'auto', opts.slowCallMs ?? defaultSlowCallMs);
+  const ops = io.ops;
   const root = typeof path === 'string' ? Buffer.from(path) : path;
   const stack: Frame[] = [];
-  // Large files are streamed from here; closed in `finally` if the consumer stops early.
+  // The file being streamed; closed in `finally` if the consumer stops early or an error occurs.
   let openFd: number | undefined;
 
-  /** Writes a regular file's node; large files are read straight into the output buffers. */
+  async function openDirectory(p: Buffer, nested: boolean): Promise<Frame> {
+    const entries = await attempt(p, 'readdir', () => ops.readdir(p));
+    // Byte-wise, like Nix's std::map<std::string>; Buffer.compare is memcmp.
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    return { dir: p, entries, next: 0, ahead: [], nested };
+  }
+
+  /** Writes a regular file's node, streaming contents straight into the output buffers. */
   async function* regular(p: Buffer, leaf: Extract<Leaf, { kind: 'regular' }>): AsyncGenerator<Buffer> {
     out.put(leaf.executable ? T.executableHead : T.regularHead);
     out.putU64(leaf.size);
     if (leaf.data) {
       out.put(leaf.data);
     } else {
-      openFd = leaf.fd;
+      const fd = leaf.fd!;
+      openFd = fd;
+      // At most one output buffer (1 MiB) per read: from the page cache that takes well under a
+      // millisecond synchronously, and a slow one switches the dump to asynchronous reads.
       let pos = 0;
       while (pos < leaf.size) {
-        signal?.throwIfAborted();
         out.ensureSpace();
         const want = Math.min(out.space, leaf.size - pos);
-        let n: number;
-        try {
-          n = await read(leaf.fd, out.buf, out.pos, want, pos);
-        } catch (err) {
-          throw ioError(p, 'read', err);
-        }
+        const n = await attempt(p, 'read', () => ops.read(fd, out.buf, out.pos, want, pos));
         if (n === 0) throw shrank(p, leaf.size, pos);
         out.commit(n);
         pos += n;
-        if (out.ready.length) yield* drain();
+        // Hand a full buffer over before reading more, so no more than one is filled ahead.
+        out.ensureSpace();
+        if (out.ready.length) {
+          yield* out.take();
+          signal?.throwIfAborted();
+          await io.pace();
+        }
       }
       openFd = undefined;
-      await close(leaf.fd).catch(() => {});
+      await attempt(p, 'close', () => ops.close(fd));
     }
     out.padding(leaf.size);
     out.put(T.close);
   }
 
-  function* drain(): Generator<Buffer> {
-    const ready = out.ready;
-    out.ready = [];
-    yield* ready;
-  }
-
-  /** Starts read-ahead so that up to `readAhead` upcoming entries of `f` are in flight. */
+  /** In asynchronous mode, keeps up to `readAhead` upcoming entries of `f` loading. */
   function fillAhead(f: Frame): void {
-    while (f.ahead.length < readAhead && f.next + f.ahead.length < f.names.length) {
-      const i = f.next + f.ahead.length;
-      const pending = loadEntry(childPath(f.dir, f.names[i]!), f.kinds[i]!, f.dirents[i]!);
-      // Errors are rethrown when the entry is reached; this only keeps Node from calling them unhandled.
+    while (f.ahead.length < readAhead && f.next + f.ahead.length < f.entries.length) {
+      const e = f.entries[f.next + f.ahead.length]!;
+      const pending = loadEntry(asyncOps, childPath(f.dir, e.name), kindOf(e), e, true);
+      // Errors are rethrown when the entry is reached; this only keeps them from counting as unhandled.
       pending.catch(() => {});
       f.ahead.push(pending);
     }
@@ -350,18 +427,13 @@ export async function* dumpPath(path: string | Buffer, opts: DumpOptions = {}): 
   try {
     signal?.throwIfAborted();
     out.put(T.magic);
-    let rootStat: fs.Stats;
-    try {
-      rootStat = await lstat(root);
-    } catch (err) {
-      throw ioError(root, 'lstat', err);
-    }
-    const rootKind = kindOfStats(rootStat);
+    const rootStat = await attempt(root, 'lstat', () => ops.lstat(root));
+    const rootKind = kindOf(rootStat);
     if (rootKind === 'directory') {
       out.put(T.directoryHead);
       stack.push(await openDirectory(root, false));
     } else {
-      const leaf = await loadEntry(root, rootKind, rootStat);
+      const leaf = await loadEntry(ops, root, rootKind, rootStat, false);
       if (leaf.kind === 'regular') yield* regular(root, leaf);
       else if (leaf.kind === 'symlink') {
         out.put(T.symlinkHead);
@@ -371,25 +443,28 @@ export async function* dumpPath(path: string | Buffer, opts: DumpOptions = {}): 
     }
 
     while (stack.length) {
-      signal?.throwIfAborted();
       const f = stack[stack.length - 1]!;
-      if (f.next === f.names.length) {
+      if (f.next === f.entries.length) {
         stack.pop();
-        out.put(T.close); // end of directory node
+        out.put(T.close); // end of the directory node
         if (f.nested) out.put(T.close); // end of its `entry (` in the parent
-        if (out.ready.length) yield* drain();
         continue;
       }
-      fillAhead(f);
-      const i = f.next;
-      const name = f.names[i]!;
-      const pending = f.ahead.shift()!;
+      signal?.throwIfAborted();
+      await io.pace();
+      const e = f.entries[f.next]!;
+      const p = childPath(f.dir, e.name);
+      let leaf: Leaf;
+      if (f.ahead.length === 0 && io.isSync) {
+        leaf = await loadEntry(ops, p, kindOf(e), e, false);
+      } else {
+        fillAhead(f);
+        leaf = await f.ahead.shift()!;
+      }
       f.next++;
       out.put(T.entryHead);
-      out.putString(name);
+      out.putString(e.name);
       out.put(T.node);
-      const leaf = await pending;
-      const p = childPath(f.dir, name);
       if (leaf.kind === 'directory') {
         out.put(T.directoryHead);
         stack.push(await openDirectory(p, true));
@@ -403,14 +478,14 @@ export async function* dumpPath(path: string | Buffer, opts: DumpOptions = {}): 
         out.put(T.close);
       }
       out.put(T.close); // end of `entry (`
-      if (out.ready.length) yield* drain();
+      if (out.ready.length) yield* out.take();
     }
 
-    yield* drain();
+    yield* out.take();
     const last = out.finish();
     if (last) yield last;
   } finally {
-    if (openFd !== undefined) await close(openFd).catch(() => {});
+    if (openFd !== undefined) await fsa.close(openFd).catch(() => {});
     for (const f of stack) for (const pending of f.ahead) await discard(pending);
   }
 }

@@ -1,7 +1,9 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { S3Config } from '../../../shared/caches/config';
+import { profileFiles } from '../aws/profiles';
 import type { CacheStore } from './cache-store';
 import { assertSafeKey } from './cache-store';
 import { mapS3Error } from './s3-errors';
@@ -21,13 +23,35 @@ export function s3ClientConfig(config: S3Config, env: NodeJS.ProcessEnv = proces
     region: config.region || env.AWS_REGION || 'us-east-1',
     ...(endpoint ? { endpoint } : {}),
     forcePathStyle,
-    // The credential chain (environment, profile, SSO, credential_process, container, instance) runs
-    // here in the main process; nothing of it ever reaches the renderer.
-    credentials: fromNodeProviderChain(config.profile ? { profile: config.profile } : {}),
+    credentials: credentialsFor(config, env),
+    // The SDK's default checksums (CRC32 trailers on every upload) are not understood by many S3
+    // servers (Ceph RGW 16 answers MissingContentLength, older MinIO and B2 fail too): only when required.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     // A wrong endpoint should fail in seconds, not after the SDK's long default back-off.
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   };
+}
+
+/**
+ * The credential chain (environment, profile, SSO, credential_process, container, instance) runs here
+ * in the main process; nothing of it ever reaches the renderer. A profile named in the store URL wins
+ * over environment keys, as in Nix. `env` is passed explicitly (rather than the SDK reading
+ * process.env) so the CLI, the shells and tests all resolve from the environment they were given.
+ */
+export function credentialsFor(config: S3Config, env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider {
+  if (!config.profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const identity = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+    return async () => identity;
+  }
+  const files = profileFiles(env);
+  return fromNodeProviderChain({
+    profile: config.profile ?? env.AWS_PROFILE,
+    filepath: files.credentialsFile,
+    configFilepath: files.configFile,
+    ignoreCache: true,
+  });
 }
 
 export class S3Store implements CacheStore {
