@@ -69,7 +69,7 @@ describe('narwhal nar', () => {
   it('extract from stdin, dump back, ls from a file (relative paths against cwd)', async () => {
     const ex = await run(['extract', '-', 'out'], { stdin: treeNar });
     expect(ex.status).toBe(0);
-    expect(ex.stderr).toBe(`extracted 2 files (${(3 << 20) + 10} bytes), 2 directories and 1 symlinks into ${path.join(tmp, 'out')}\n`);
+    expect(ex.stderr).toBe(`extracted 2 files (${(3 << 20) + 10} bytes), 2 directories and 1 symlink into ${path.join(tmp, 'out')}\n`);
 
     const dump = await run(['dump', 'out']);
     expect(dump.status).toBe(0);

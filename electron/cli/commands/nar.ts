@@ -99,10 +99,11 @@ async function extract(args: string[], io: CliIO): Promise<number> {
   if (args.length !== 2) throw new UsageError('nar extract takes a FILE (or - for stdin) and a DIR');
   const target = nodePath.resolve(io.cwd, args[1]!);
   const summary = await extractNar(inputStream(args[0]!, io), target);
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   writeLine(
     io.stderr,
-    `extracted ${summary.files} files (${summary.bytes} bytes), ${summary.directories} directories and ` +
-      `${summary.symlinks} symlinks into ${target}`,
+    `extracted ${n(summary.files, 'file', 'files')} (${n(summary.bytes, 'byte', 'bytes')}), ` +
+      `${n(summary.directories, 'directory', 'directories')} and ${n(summary.symlinks, 'symlink', 'symlinks')} into ${target}`,
   );
   return 0;
 }
