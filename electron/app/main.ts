@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);
     const asset = url.host === 'narwhal' ? await loadAsset(rendererDir, url.pathname) : null;
-    if (!asset) return new Response('Not found', { status: 404 });
+    if (!asset) return new Response('Not found', { status: 404, headers: securityHeaders([]) });
     return new Response(new Uint8Array(asset.body), { headers: { 'Content-Type': asset.contentType, ...securityHeaders([]) } });
   });
 
