@@ -2,7 +2,8 @@
 // `npm start`: the desktop app where Electron can run; otherwise, one line saying why, and the browser
 // shell instead (the same UI and services, served on loopback).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -10,15 +11,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 
 function electronBinary() {
+  // Not require('electron'): since Electron 45 that starts a download of the binary when it is missing.
+  // The package records the installed binary's path in path.txt once it has been fetched.
+  let dir;
   try {
-    // The electron package exports the path of its binary, and throws if the binary was never downloaded.
-    const path = createRequire(import.meta.url)('electron');
-    if (typeof path !== 'string' || !existsSync(path)) return { why: "Electron's binary is not installed (it downloads on first run, which this machine cannot do)" };
-    if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { why: 'there is no display (no DISPLAY or WAYLAND_DISPLAY)' };
-    return { path };
-  } catch (e) {
-    return { why: `Electron cannot start here (${String(e.message ?? e).split('\n')[0]})` };
+    dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return { why: 'the electron package is not installed (run npm ci)' };
   }
+  const pathFile = join(dir, 'path.txt');
+  const binary = existsSync(pathFile) ? join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()) : undefined;
+  if (!binary || !existsSync(binary)) return { why: "Electron's binary is not installed (it downloads on first run, which this machine cannot do)" };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { why: 'there is no display (no DISPLAY or WAYLAND_DISPLAY)' };
+  return { path: binary };
 }
 
 const electron = electronBinary();
