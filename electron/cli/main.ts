@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/api/errors';
 import { caches } from './commands/caches';
 import { key } from './commands/key';
+import { nar } from './commands/nar';
 import { narinfo } from './commands/narinfo';
 import { serve } from './commands/serve';
 import { info, ls } from './commands/store-commands';
@@ -13,6 +14,7 @@ const commands: Record<string, { run: CliCommand; summary: string }> = {
   info: { run: info, summary: 'info STORE-URL [--json]                         a cache\'s nix-cache-info' },
   ls: { run: ls, summary: 'ls STORE-URL [--json]                           the store paths in a cache' },
   key: { run: key, summary: 'key generate --name NAME --out FILE | key public   make a signing key; public half of a secret on stdin' },
+  nar: { run: nar, summary: 'nar dump PATH | nar ls FILE|- | nar extract FILE|- DIR   write, list and unpack NARs' },
   narinfo: { run: narinfo, summary: 'narinfo verify FILE|- --trusted-key KEY...      check a narinfo\'s signatures' },
 };
 

@@ -83,3 +83,4 @@ export {
   serialiseNixCacheInfo,
 } from './nix-cache-info';
 export { utf8Encode, utf8Decode, compareCodePoints } from './text';
+export * from './nar-listing';

@@ -13,11 +13,11 @@
  *   chunks, and file data is read straight into the output buffer (one copy, kernel to us).
  * - Per-file cost dominates trees of small files (open, fstat, read, close, for every file). Through
  *   libuv's thread pool each call costs tens of microseconds of hand-off, which made us 5x slower
- *   than Nix on /usr/include. So by default ("auto") metadata calls and small reads are synchronous:
- *   from the page cache they take a few microseconds. To keep the event loop responsive, synchronous
- *   work is cut into slices of a few milliseconds with a macrotask turn in between, and the first
- *   synchronous call that is slow (a cold disk, a network file system) switches this dump to
- *   asynchronous calls for good. Reads are at most 1 MiB each, straight into the output buffer.
+ *   than Nix on /usr/include. So by default ("auto") the calls are synchronous, reads included
+ *   (at most 1 MiB each): from the page cache they take microseconds. To keep the event loop
+ *   responsive, synchronous work is cut into slices of a few milliseconds with a macrotask turn in
+ *   between, and a few synchronous calls that are slow (a cold disk, a network file system) switch
+ *   this dump to asynchronous calls for good.
  * - In asynchronous mode, upcoming entries of a directory are opened (and small files read) a few at
  *   a time ahead of the output position, so the thread pool and the disk are kept busy.
  * Memory stays bounded: at most `readAhead` small files (each at most 128 KiB) plus the output
@@ -39,7 +39,7 @@ export interface DumpOptions {
    * above. 'async': never block the event loop, at a large cost for trees of many small files.
    */
   io?: 'auto' | 'async';
-  /** In 'auto' mode, a synchronous call slower than this switches to asynchronous (default 20 ms). */
+  /** In 'auto' mode, three synchronous calls slower than this switch to asynchronous (default 20 ms). */
   slowCallMs?: number;
 }
 
@@ -62,8 +62,11 @@ const defaultReadAhead = 16;
 const smallFileMax = 128 << 10;
 /** Longest stretch of synchronous work before the event loop gets a turn. */
 const sliceMs = 8;
-/** A synchronous call slower than this means the data is not cached: go asynchronous. */
+/** A synchronous call slower than this means the data is not cached... */
 const defaultSlowCallMs = 20;
+/** ...and this many of them switch the dump to asynchronous calls. More than one, because on a busy
+ * machine a fast call is sometimes slow by the clock only (the process was descheduled). */
+const slowCallsToSwitch = 3;
 
 const tok = encodeToken;
 const cat = (...parts: Uint8Array[]) => Buffer.concat(parts);
@@ -202,6 +205,7 @@ const syncImpl = {
 /** Synchronous calls that notice when one is slow and switch the owner to asynchronous mode. */
 class Io {
   private sync: boolean;
+  private slowCalls = 0;
   private sliceStart = performance.now();
   readonly ops: Ops;
 
@@ -213,7 +217,7 @@ class Io {
         if (!this.sync) return asyncFn(...a);
         const t0 = performance.now();
         const r = syncFn(...a);
-        if (performance.now() - t0 > slowCallMs) this.sync = false;
+        if (performance.now() - t0 > slowCallMs && ++this.slowCalls >= slowCallsToSwitch) this.sync = false;
         return r;
       };
     this.ops = {
