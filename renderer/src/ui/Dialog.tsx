@@ -4,8 +4,24 @@ import { useEffect, useId, useRef } from 'react';
 /**
  * A modal on the native <dialog>: the browser gives it the focus trap, the inert background, Escape
  * and the dialog role. It is open while mounted; Escape and the close button ask the owner to unmount it.
+ *
+ * The element marked `data-autofocus` gets the focus when the dialog opens and whenever `focusKey`
+ * changes (a dialog that turns into its own result). React's autoFocus cannot do this: it focuses
+ * before showModal() runs, which then moves the focus to the first button.
  */
-export function Dialog({ title, onClose, children, wide = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  wide = false,
+  focusKey,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+  focusKey?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -13,6 +29,9 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
     if (!dialog.open) dialog.showModal();
     return () => dialog.close();
   }, []);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+  }, [focusKey]);
   return (
     <dialog
       ref={ref}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterEntries, parseFilter, storePathOf } from './filter';
+import { filterEntries, looksLikeHash, parseFilter, storePathOf } from './filter';
 
 const a = { hash: '0a1b2c3d4f5g6h7i8j9k0l1m2n3p4q5r' };
 const b = { hash: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', name: 'hello-2.12' };
@@ -38,5 +38,14 @@ describe('storePathOf', () => {
   it('spells the store path, or the hash alone while the name is unknown', () => {
     expect(storePathOf(b.hash, 'hello-2.12')).toBe(`/nix/store/${b.hash}-hello-2.12`);
     expect(storePathOf(a.hash, undefined)).toBe(`/nix/store/${a.hash}`);
+  });
+});
+
+describe('looksLikeHash', () => {
+  it('tells a piece of a hash from a name', () => {
+    expect(looksLikeHash('0qav637kq7')).toBe(true);
+    expect(looksLikeHash('glibc')).toBe(false);
+    expect(looksLikeHash('python3')).toBe(false);
+    expect(looksLikeHash('0qa')).toBe(false);
   });
 });

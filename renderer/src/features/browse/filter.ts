@@ -39,4 +39,10 @@ export function filterEntries(
   });
 }
 
+/**
+ * Whether typed text is most likely part of a hash (six or more characters, all of the nix32
+ * alphabet): then there is no point telling the user that names are incomplete.
+ */
+export const looksLikeHash = (text: string): boolean => /^[0-9a-df-np-sv-z]{6,32}$/.test(text);
+
 export const storePathOf = (hash: string, name: string | undefined): string => (name ? `/nix/store/${hash}-${name}` : `/nix/store/${hash}`);

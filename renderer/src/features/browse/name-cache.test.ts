@@ -30,6 +30,14 @@ describe('NameCache', () => {
     expect(cache.missing(['a'])).toEqual([]);
   });
 
+  it('forgets failures on request, but keeps the names it learnt', () => {
+    const cache = new NameCache();
+    cache.fill(['a', 'b'], { a: { name: 'x' }, b: { error: 'narinfo disappeared' } });
+    cache.forgetErrors();
+    expect(cache.missing(['a', 'b'])).toEqual(['b']);
+    expect(cache.nameOf('a')).toBe('x');
+  });
+
   it('tells subscribers when names arrive and bumps its version', () => {
     const cache = new NameCache();
     const listener = vi.fn();

@@ -64,6 +64,15 @@ export class NameCache {
     for (const hash of hashes) this.pending.delete(hash);
   }
 
+  /**
+   * Drops the failures, so they are asked again. A name never changes (the hash fixes the store
+   * path), but a narinfo that was missing or broken may have been repaired since.
+   */
+  forgetErrors(): void {
+    for (const [hash, result] of this.known) if ('error' in result) this.known.delete(hash);
+    this.changed();
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
