@@ -23,6 +23,8 @@ interface Fixtures {
   app: Page;
   /** Every message the page sent on its API WebSocket, parsed. */
   sentMessages: Array<{ id?: number; request?: { kind: string; channel?: string; jobId?: string } }>;
+  /** Every frame the page received on its API WebSocket, as sent: what a secret must never be in. */
+  receivedFrames: string[];
 }
 
 interface WorkerFixtures {
@@ -91,8 +93,17 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     await use(messages);
   },
 
-  app: async ({ page, narwhal, sentMessages }, use) => {
+  receivedFrames: async ({ page }, use) => {
+    const frames: string[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (frame) => frames.push(String(frame.payload)));
+    });
+    await use(frames);
+  },
+
+  app: async ({ page, narwhal, sentMessages, receivedFrames }, use) => {
     void sentMessages;
+    void receivedFrames;
     await page.goto(narwhal.url);
     await expect(page.getByRole('navigation', { name: 'Caches' }).getByRole('button').first()).toBeVisible();
     await use(page);

@@ -126,6 +126,24 @@ describe('the API derived from a contract', () => {
     void handle.result.catch(() => undefined);
   });
 
+  it('fails running jobs when the transport loses its peer', async () => {
+    let disconnect = () => {};
+    const server = createApiServer(testContract, testEvents, {
+      users: { get: async () => ({ id: 1, name: 'x' }), ping: async () => 'pong' as const },
+      work: { count: () => new Promise(() => undefined) },
+    });
+    const connection = server.connect(() => undefined);
+    const client = createClient(testContract, testEvents, {
+      request: (message) => connection.handle(message),
+      subscribe: () => () => undefined,
+      onDisconnect: (listener) => ((disconnect = listener), () => undefined),
+    });
+    const handle = client.api.work.count({ to: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    disconnect();
+    await expect(handle.result).rejects.toMatchObject({ code: 'internal', message: /Lost the connection/ });
+  });
+
   it('pushes validated events to listeners, which can unsubscribe', async () => {
     const { client, server } = setup();
     const got: number[] = [];

@@ -38,6 +38,11 @@ export function createClient<C extends Contract, E extends EventsSpec>(
     else eventListeners.get(event.name)?.forEach((listener) => listener(event.payload));
   });
 
+  transport.onDisconnect?.(() => {
+    const error = { code: 'internal' as const, message: 'Lost the connection to Narwhal while this was running.' };
+    for (const [jobId, listener] of [...jobListeners]) listener({ kind: 'job', jobId, state: 'failed', error });
+  });
+
   const api: Record<string, Record<string, unknown>> = {};
   for (const [group, methods] of Object.entries(contract)) {
     const target: Record<string, unknown> = (api[group] = {});

@@ -32,4 +32,9 @@ export interface ClientTransport {
   request(message: WireRequest): Promise<WireResponse>;
   /** Returns the function that stops listening (never a wrapped callback the caller must keep). */
   subscribe(listener: (event: WireEvent) => void): () => void;
+  /**
+   * For transports that can lose their peer (the browser shell's WebSocket): called when they do. The
+   * server cancels the jobs of a peer that went away, so their results will never come.
+   */
+  onDisconnect?(listener: () => void): () => void;
 }

@@ -9,6 +9,7 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
  */
 export function createWebSocketTransport(url: string, onState?: (state: ConnectionState) => void): ClientTransport {
   const listeners = new Set<(event: WireEvent) => void>();
+  const disconnectListeners = new Set<() => void>();
   const pending = new Map<number, (response: WireResponse) => void>();
   let nextId = 1;
   let socket: WebSocket;
@@ -35,6 +36,7 @@ export function createWebSocketTransport(url: string, onState?: (state: Connecti
       onState?.('closed');
       for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'internal', message: 'Lost the connection to Narwhal.' } });
       pending.clear();
+      disconnectListeners.forEach((listener) => listener());
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5_000);
     });
@@ -53,6 +55,10 @@ export function createWebSocketTransport(url: string, onState?: (state: Connecti
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onDisconnect(listener) {
+      disconnectListeners.add(listener);
+      return () => disconnectListeners.delete(listener);
     },
   };
 }

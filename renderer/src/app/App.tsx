@@ -2,14 +2,36 @@ import { CacheDialogs } from '../features/caches/CacheDialogs';
 import { CacheSidebar } from '../features/caches/CacheSidebar';
 import { ConnectionBanner, NoticesBanner, useAppInfo } from './Banners';
 import { MainPanel } from './MainPanel';
+import { KeysScreen } from '../features/keys/KeysScreen';
+import type { View } from './view-store';
+import { useView } from './view-store';
+
+const views: Array<{ view: View; label: string }> = [
+  { view: 'caches', label: 'Caches' },
+  { view: 'keys', label: 'Keys' },
+];
 
 export function App() {
   const info = useAppInfo();
+  const { view, show } = useView();
   return (
     <div className="app">
       <header className="topbar">
         <span className="topbar__logo" aria-hidden="true" />
         <span className="topbar__name">Narwhal</span>
+        <nav className="topbar__nav" aria-label="Screens">
+          {views.map((item) => (
+            <button
+              key={item.view}
+              type="button"
+              className="topbar__tab"
+              aria-current={view === item.view ? 'page' : undefined}
+              onClick={() => show(item.view)}
+            >
+              {item.label}
+            </button>
+          ))}
+        </nav>
         {info.data && (
           <span className="topbar__meta">
             v{info.data.version}
@@ -21,7 +43,7 @@ export function App() {
       <NoticesBanner />
       <div className="app__body">
         <CacheSidebar />
-        <MainPanel />
+        {view === 'keys' ? <KeysScreen /> : <MainPanel />}
       </div>
       <CacheDialogs />
     </div>

@@ -26,7 +26,7 @@ function KeyResult({ keyView, verb }: { keyView: KeyView; verb: string }) {
           {verb} <strong>{keyView.name}</strong>. Its public key:
         </p>
         <pre className="keys__public" aria-label="Public key">{keyView.publicKey}</pre>
-        <CopyButton text={keyView.publicKey} what="public key" label="Copy public key" />
+        <CopyButton text={keyView.publicKey} what="public key" />
       </div>
       <div className="dialog__actions">
         <button type="button" className="button button--primary" data-autofocus onClick={close}>

@@ -86,7 +86,7 @@ export function KeysScreen() {
                     </td>
                     <td>{keyRole(key)}</td>
                     <td className="keys__row-actions">
-                      <CopyButton text={key.publicKey} what={`public key of ${key.name}`} label="Copy public key" />
+                      <CopyButton text={key.publicKey} what={`public key of ${key.name}`} />
                       <button type="button" className="button button--small" onClick={() => downloadPublicKey(key)} aria-label={`Export public key of ${key.name}`}>
                         Export
                       </button>
