@@ -13,7 +13,7 @@ export interface SecretBox {
 
 export const plainFileBox: SecretBox = {
   encrypted: false,
-  description: 'They are files readable only by you (mode 0600) in Narwhal'"'"'s data folder; the desktop app encrypts them with the system keychain.',
+  description: "They are files readable only by you (mode 0600) in Narwhal's data folder; the desktop app encrypts them with the system keychain.",
   seal: (secret) => Buffer.from(secret, 'utf8'),
   open: (sealed) => Buffer.from(sealed).toString('utf8'),
 };
