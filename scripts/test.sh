@@ -5,7 +5,7 @@
 # is "narwhal: N passed, N failed" over all test cases, and the exit status is non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export NO_COLOR=1 FORCE_COLOR=0
+export NO_COLOR=1
 results=test-results
 rm -rf "$results" && mkdir -p "$results"
 failed_stages=()
