@@ -15,6 +15,7 @@
  * "surrogateescape"). `encodeNarText` turns those back into the original bytes, so
  * `encodeNarListing` reproduces Nix 2.8's `.ls` byte for byte, odd names included.
  */
+import { compareBytes } from './bytes';
 
 export interface NarListingRegular {
   type: 'regular';
@@ -172,15 +173,6 @@ export function encodeNarText(text: string): Uint8Array {
     }
   }
   return out.subarray(0, o);
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   narMagic,
   padLength,
 } from './nar-format';
+import { bytesEqual, compareBytes } from '../../../shared/nix/bytes';
 
 export class NarError extends Error {
   override name = 'NarError';
@@ -220,21 +221,6 @@ class ByteSource {
   async close(): Promise<void> {
     await this.it.return?.();
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
