@@ -1,24 +1,14 @@
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatPublicKey, generateSecretKey, parseSecretKey } from '../../shared/nix/keys';
 import { parseNarinfo, serialiseNarinfo } from '../../shared/nix/narinfo';
 import { signNarinfo } from '../../shared/nix/signature';
-import { runCli } from './main';
+import { runCommandLine } from './test-harness';
 
 /** Runs one command line in-process with captured streams. */
-async function run(argv: string[], stdin = '') {
-  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: { HOME: tmpdir() }, cwd: process.cwd() };
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  io.stdout.on('data', (c: Buffer) => out.push(c));
-  io.stderr.on('data', (c: Buffer) => err.push(c));
-  io.stdin.end(stdin);
-  const status = await runCli(argv, io);
-  return { status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const run = (argv: string[], stdin = '') => runCommandLine(argv, { stdin, env: { HOME: tmpdir() } });
 
 const narinfoText = [
   'StorePath: /nix/store/0i8mmzs7bdqa3f8rvk11s4g16lsdsnlr-hello-2.12',

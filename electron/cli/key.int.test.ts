@@ -1,21 +1,11 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildFixtureClosure, nix, nixCopyToFile, nixGenerateKey } from '../../scripts/testbed/nix';
-import { runCli } from './main';
+import { runCommandLine } from './test-harness';
 
-async function cli(argv: string[], stdin = '') {
-  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: process.env, cwd: process.cwd() };
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  io.stdout.on('data', (c: Buffer) => out.push(c));
-  io.stderr.on('data', (c: Buffer) => err.push(c));
-  io.stdin.end(stdin);
-  const status = await runCli(argv, io);
-  return { status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[], stdin = '') => runCommandLine(argv, { stdin });
 
 describe('narwhal key and narinfo verify, with Nix as the oracle', () => {
   it('generates keys Nix agrees with, and Nix signs with them', async () => {

@@ -1,26 +1,19 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { injectRgw } from '../../scripts/testbed/inject';
-import { buildFixtureClosure, nixCopyToFile } from '../../scripts/testbed/nix';
+import { buildFixtureClosure, nix, nixCopyToFile } from '../../scripts/testbed/nix';
+import { parseStoreUrl } from '../../shared/caches/store-url';
+import { CacheService } from '../services/caches/cache-service';
 import { createBucket, uniqueBucketName, uploadDir } from '../../scripts/testbed/s3';
-import { runCli } from './main';
+import { runCommandLine } from './test-harness';
 
 const rgw = injectRgw();
 const host = rgw.endpoint.replace(/^http:\/\//, '');
 let env: NodeJS.ProcessEnv;
 
-async function cli(argv: string[]) {
-  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env, cwd: process.cwd() };
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  io.stdout.on('data', (c: Buffer) => out.push(c));
-  io.stderr.on('data', (c: Buffer) => err.push(c));
-  const status = await runCli(argv, io);
-  return { status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[]) => runCommandLine(argv, { env });
 
 beforeAll(async () => {
   const home = await mkdtemp(join(tmpdir(), 'narwhal-aws-home-'));
@@ -47,6 +40,22 @@ describe('narwhal info / ls against RGW and Nix', () => {
     // Nix writes a bare "StoreDir" nix-cache-info for file:// caches.
     expect(await cli(['info', url])).toEqual({ status: 0, stdout: 'StoreDir: /nix/store\n', stderr: '' });
     expect(JSON.parse((await cli(['info', url, '--json'])).stdout)).toEqual({ storeDir: '/nix/store' });
+  });
+
+  it('exports store URLs that nix copy --to accepts, with every setting kept', async () => {
+    const closure = await buildFixtureClosure('export-url');
+    const dataDir = await mkdtemp(join(tmpdir(), 'narwhal-data-'));
+    const folder = join(dataDir, 'exported');
+    const service = new CacheService({ dataDir, env });
+    await service.start();
+    const { storeUrl } = await service.add('Exported', parseStoreUrl(`file://${folder}?compression=zstd&write-nar-listing=true&priority=35`).config);
+    expect(storeUrl).toBe(`file://${folder}?compression=zstd&write-nar-listing=true&priority=35`);
+    await nix(['copy', '--to', storeUrl, closure.top]);
+    // Nix honoured the settings: zstd NARs and .ls listings next to the narinfos.
+    const files = await readdir(folder);
+    expect(files.filter((f) => f.endsWith('.ls'))).toHaveLength(closure.all.length);
+    expect((await readdir(join(folder, 'nar'))).every((f) => f.endsWith('.nar.zst'))).toBe(true);
+    expect((await cli(['ls', storeUrl])).stdout).toBe([...closure.all].sort().join('\n') + '\n');
   });
 
   it('takes credentials from the standard environment variables too', async () => {

@@ -29,6 +29,19 @@ export interface Snippets {
 const nixString = (s: string) => `"${s.replace(/[\\"$]/g, (c) => (c === '$' ? '\\$' : `\\${c}`))}"`;
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** `{ ATTR = { extra-substituters = [...]; extra-trusted-public-keys = [...]; }; }`: NixOS and flakes say it alike. */
+function nixAttrSet(attr: string, url: string, publicKey: string): string {
+  return [
+    '{',
+    `  ${attr} = {`,
+    `    extra-substituters = [ ${nixString(url)} ];`,
+    `    extra-trusted-public-keys = [ ${nixString(publicKey)} ];`,
+    '  };',
+    '}',
+    '',
+  ].join('\n');
+}
+
 /**
  * Ready-to-paste configuration for a cache and a signing key: how consumers trust it (nix.conf, NixOS,
  * a flake) and how a pusher signs while copying.
@@ -37,24 +50,8 @@ export function makeSnippets(config: CacheConfig, publicKey: string, secretKeyFi
   const url = substituterUrl(config);
   return {
     nixConf: `extra-substituters = ${url}\nextra-trusted-public-keys = ${publicKey}\n`,
-    nixosModule: [
-      '{',
-      '  nix.settings = {',
-      `    extra-substituters = [ ${nixString(url)} ];`,
-      `    extra-trusted-public-keys = [ ${nixString(publicKey)} ];`,
-      '  };',
-      '}',
-      '',
-    ].join('\n'),
-    flake: [
-      '{',
-      '  nixConfig = {',
-      `    extra-substituters = [ ${nixString(url)} ];`,
-      `    extra-trusted-public-keys = [ ${nixString(publicKey)} ];`,
-      '  };',
-      '}',
-      '',
-    ].join('\n'),
+    nixosModule: nixAttrSet('nix.settings', url, publicKey),
+    flake: nixAttrSet('nixConfig', url, publicKey),
     copyCommand: `nix copy --to ${shellQuote(signingCopyUrl(config, secretKeyFile))} ./result\n`,
   };
 }

@@ -48,7 +48,7 @@ export function KeysScreen() {
       </header>
       <div className="keys__body">
         {keys.data && (
-          <p className={keys.data.storage.encrypted ? 'keys__storage keys__storage--ok' : 'keys__storage keys__storage--warning'} role="note">
+          <p className={keys.data.storage.encrypted ? 'message message--ok' : 'message message--warning'} role="note">
             <strong>{keys.data.storage.encrypted ? 'Secret keys are encrypted.' : 'Secret keys are not encrypted.'}</strong> {keys.data.storage.description}
           </p>
         )}

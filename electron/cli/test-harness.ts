@@ -1,0 +1,14 @@
+import { PassThrough } from 'node:stream';
+import { runCli } from './main';
+
+/** For tests: runs one command line in-process with captured streams, as a shell would see it. */
+export async function runCommandLine(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: options.env ?? process.env, cwd: process.cwd() };
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  io.stdout.on('data', (c: Buffer) => out.push(c));
+  io.stderr.on('data', (c: Buffer) => err.push(c));
+  io.stdin.end(options.stdin ?? '');
+  const status = await runCli(argv, io);
+  return { status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
