@@ -59,7 +59,7 @@ test('generate a key, copy its snippets; the secret never reaches the page or th
   for (const secretForm of [secretBase64, secretBase64.slice(0, 43), seedHex]) expect(everything).not.toContain(secretForm);
 });
 
-test('import a secret key made by Nix and a public key; delete with confirmation', async ({ app }) => {
+test('import a secret key made by Nix and a public key; export; delete with confirmation', async ({ app, workDir }) => {
   const fromNix = await nixGenerateKey('imported.example.org-1');
   await app.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Keys' }).click();
   const keys = app.getByRole('main', { name: 'Keys' });
@@ -69,7 +69,11 @@ test('import a secret key made by Nix and a public key; delete with confirmation
   await dialog.getByLabel('Secret key').fill('not a key');
   await dialog.getByRole('button', { name: 'Import' }).click();
   await expect(dialog.getByText(/Not a Nix secret key/)).toBeVisible();
-  await dialog.getByLabel('Secret key').fill(fromNix.secret);
+  // From a file, as `nix key generate-secret > key.sec` leaves it.
+  const keyFile = path.join(workDir, 'imported.sec');
+  await fs.writeFile(keyFile, fromNix.secret, { mode: 0o600 });
+  await dialog.getByLabel('Choose file…').setInputFiles(keyFile);
+  await expect(dialog.getByLabel('Secret key')).toHaveValue(fromNix.secret);
   await dialog.getByRole('button', { name: 'Import' }).click();
   // The public half we derive is exactly the one Nix derives.
   await expect(dialog.getByLabel('Public key', { exact: true })).toHaveText(fromNix.public);
@@ -84,6 +88,12 @@ test('import a secret key made by Nix and a public key; delete with confirmation
   const table = keys.getByRole('table', { name: 'Your keys' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table.getByRole('row', { name: /friend-1/ })).toContainText('Verify only');
+
+  const download = app.waitForEvent('download');
+  await keys.getByRole('button', { name: 'Export public key of imported.example.org-1' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('imported.example.org-1.pub');
+  expect(await fs.readFile(await file.path(), 'utf8')).toBe(`${fromNix.public}\n`);
 
   await keys.getByRole('button', { name: 'Delete friend-1' }).click();
   const confirm = app.getByRole('dialog', { name: 'Delete friend-1?' });
