@@ -38,6 +38,7 @@ test('generate a key, copy its snippets; the secret never reaches the page or th
   const storeUrl = `file://${narwhal.dataDir}/local-cache`;
   const nixConf = keys.getByLabel('nix.conf snippet', { exact: true });
   await expect(nixConf).toHaveText(`extra-substituters = ${storeUrl}\nextra-trusted-public-keys = ${publicKey}\n`);
+  await shot(app, 'keys');
   for (const [title, expected] of [
     ['nix.conf', `extra-trusted-public-keys = ${publicKey}`],
     ['NixOS module', `extra-trusted-public-keys = [ "${publicKey}" ];`],
@@ -50,7 +51,6 @@ test('generate a key, copy its snippets; the secret never reaches the page or th
   await keys.getByRole('button', { name: 'Copy public key of e2e.example.org-1' }).click();
   expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(publicKey);
   await expect(keys.getByRole('table', { name: 'Trusted keys' })).toContainText('Narwhal');
-  await shot(app, 'keys');
 
   // Nowhere in the page, nor in anything that crossed the API in either direction.
   const seedHex = Buffer.from(secretBase64, 'base64').subarray(0, 32).toString('hex');
