@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useState } from 'react';
 import type { CacheView, KeyView } from '../../../../shared/api/contract';
 import { suggestKeyName } from '../../../../shared/keys/snippets';
@@ -37,32 +38,45 @@ function KeyResult({ keyView, verb }: { keyView: KeyView; verb: string }) {
   );
 }
 
-function GenerateDialog({ suggested }: { suggested: string }) {
+/** A key form that turns into its result: the public key of what was made or imported. */
+function KeyFormDialog({
+  title,
+  verb,
+  result,
+  busy,
+  canSubmit,
+  submitLabel,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  verb: string;
+  result: KeyView | undefined;
+  busy: boolean;
+  canSubmit: boolean;
+  submitLabel: string;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
   const close = useKeysUi((s) => s.close);
-  const [name, setName] = useState(suggested);
-  const generate = useGenerateKey();
   return (
-    <Dialog title="Generate a signing key" onClose={close} focusKey={generate.data ? 'done' : 'form'}>
-      {generate.data ? (
-        <KeyResult keyView={generate.data} verb="Generated" />
+    <Dialog title={title} onClose={close} focusKey={result ? 'done' : 'form'}>
+      {result ? (
+        <KeyResult keyView={result} verb={verb} />
       ) : (
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            generate.mutate(name);
+            onSubmit();
           }}
         >
-          <div className="dialog__body">
-            <Field id="key-name" label="Key name" hint="Nix's convention: the cache's host name and a number, bumped when you rotate the key." error={generate.error?.message}>
-              {(props) => <input {...props} className="input" value={name} data-autofocus onChange={(e) => setName(e.target.value)} />}
-            </Field>
-          </div>
+          <div className="dialog__body">{children}</div>
           <div className="dialog__actions">
             <button type="button" className="button" onClick={close}>
               Cancel
             </button>
-            <button type="submit" className="button button--primary" disabled={generate.isPending || !name.trim()}>
-              Generate
+            <button type="submit" className="button button--primary" disabled={busy || !canSubmit}>
+              {submitLabel}
             </button>
           </div>
         </form>
@@ -71,62 +85,65 @@ function GenerateDialog({ suggested }: { suggested: string }) {
   );
 }
 
+function GenerateDialog({ suggested }: { suggested: string }) {
+  const [name, setName] = useState(suggested);
+  const generate = useGenerateKey();
+  return (
+    <KeyFormDialog
+      title="Generate a signing key"
+      verb="Generated"
+      result={generate.data}
+      busy={generate.isPending}
+      canSubmit={Boolean(name.trim())}
+      submitLabel="Generate"
+      onSubmit={() => generate.mutate(name)}
+    >
+      <Field id="key-name" label="Key name" hint="Nix's convention: the cache's host name and a number, bumped when you rotate the key." error={generate.error?.message}>
+        {(props) => <input {...props} className="input" value={name} data-autofocus onChange={(e) => setName(e.target.value)} />}
+      </Field>
+    </KeyFormDialog>
+  );
+}
+
 function ImportDialog({ what }: { what: 'secret' | 'public' }) {
-  const close = useKeysUi((s) => s.close);
   const [text, setText] = useState('');
   const importSecret = useImportSecretKey();
   const importPublic = useImportPublicKey();
   const mutation = what === 'secret' ? importSecret : importPublic;
-  const title = what === 'secret' ? 'Import a secret key' : 'Import a public key';
   return (
-    <Dialog title={title} onClose={close} focusKey={mutation.data ? 'done' : 'form'}>
-      {mutation.data ? (
-        <KeyResult keyView={mutation.data} verb="Imported" />
-      ) : (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            mutation.mutate(text);
+    <KeyFormDialog
+      title={what === 'secret' ? 'Import a secret key' : 'Import a public key'}
+      verb="Imported"
+      result={mutation.data}
+      busy={mutation.isPending}
+      canSubmit={Boolean(text.trim())}
+      submitLabel="Import"
+      onSubmit={() => mutation.mutate(text)}
+    >
+      <Field
+        id="key-text"
+        label={what === 'secret' ? 'Secret key' : 'Public key'}
+        hint={
+          what === 'secret'
+            ? 'Paste the contents of a key file made by nix key generate-secret (name:base64), or choose the file. It is stored by the main process; this page never sees it again.'
+            : 'Paste a key as it appears in trusted-public-keys (name:base64).'
+        }
+        error={mutation.error?.message}
+      >
+        {(props) => <textarea {...props} className="input input--mono" rows={3} value={text} data-autofocus spellCheck={false} autoComplete="off" onChange={(e) => setText(e.target.value)} />}
+      </Field>
+      <label className="button button--small keys__file">
+        Choose file…
+        <input
+          type="file"
+          className="visually-hidden"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            if (file) void file.text().then(setText);
           }}
-        >
-          <div className="dialog__body">
-            <Field
-              id="key-text"
-              label={what === 'secret' ? 'Secret key' : 'Public key'}
-              hint={
-                what === 'secret'
-                  ? 'Paste the contents of a key file made by nix key generate-secret (name:base64), or choose the file. It is stored by the main process; this page never sees it again.'
-                  : 'Paste a key as it appears in trusted-public-keys (name:base64).'
-              }
-              error={mutation.error?.message}
-            >
-              {(props) => (
-                <textarea {...props} className="input input--mono" rows={3} value={text} data-autofocus spellCheck={false} autoComplete="off" onChange={(e) => setText(e.target.value)} />
-              )}
-            </Field>
-            <label className="button button--small keys__file">
-              Choose file…
-              <input
-                type="file"
-                className="visually-hidden"
-                onChange={(event) => {
-                  const file = event.target.files?.[0];
-                  if (file) void file.text().then(setText);
-                }}
-              />
-            </label>
-          </div>
-          <div className="dialog__actions">
-            <button type="button" className="button" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="button button--primary" disabled={mutation.isPending || !text.trim()}>
-              Import
-            </button>
-          </div>
-        </form>
-      )}
-    </Dialog>
+        />
+      </label>
+    </KeyFormDialog>
   );
 }
 
