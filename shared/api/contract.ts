@@ -156,8 +156,6 @@ export const contract = {
 export const events = {
   /** The list of saved caches or the selection changed (in any window). */
   'caches.changed': z.object({}),
-  /** Something the user should know that no call asked for (a settings file moved aside, ...). */
-  'app.notice': noticeSchema,
 } as const;
 
 export type NarwhalContract = typeof contract;

@@ -22,10 +22,9 @@ export function ConnectionBanner() {
 
 export function NoticesBanner() {
   const info = useAppInfo();
-  const pushed = useNoticesStore((s) => s.pushed);
   const dismissed = useNoticesStore((s) => s.dismissed);
   const dismiss = useNoticesStore((s) => s.dismiss);
-  const notices = [...(info.data?.notices ?? []), ...pushed].filter((n) => !dismissed.has(n.message));
+  const notices = (info.data?.notices ?? []).filter((n) => !dismissed.has(n.message));
   if (notices.length === 0) return null;
   return (
     <div className="banners" role="region" aria-label="Notices">

@@ -3,7 +3,6 @@ import { useEffect } from 'react';
 import { client } from '../api/client';
 import { cacheKeys } from '../features/caches/queries';
 import { useConnectionStore } from './connection-store';
-import { useNoticesStore } from './notices-store';
 
 /** Pushed events and reconnections, turned into refetches and banners. */
 export function useApiEvents(): void {
@@ -12,11 +11,7 @@ export function useApiEvents(): void {
 
   useEffect(() => {
     const offChanged = client.on('caches.changed', () => void queryClient.invalidateQueries({ queryKey: cacheKeys.list }));
-    const offNotice = client.on('app.notice', (notice) => useNoticesStore.getState().push(notice));
-    return () => {
-      offChanged();
-      offNotice();
-    };
+    return offChanged;
   }, [queryClient]);
 
   useEffect(() => {
