@@ -13,8 +13,8 @@ test('leaving a cache while it is being listed cancels the listing job, down to 
   const proxy = await startStallingProxy(testbed.endpoint);
   try {
     await addCacheByUrl(app, 'Stalling', `s3://${bucket}?endpoint=${proxy.endpoint}&scheme=http&profile=${profiles.good}`);
-    // The first page: 1000 keys, nix-cache-info among them.
-    const firstPage = 'Listing… 999 paths so far';
+    // Some of the first page (RGW decides how many keys a page holds), and not yet all 1001.
+    const firstPage = /^Listing… ([1-9]\d{0,2}|1,000) paths so far$/;
     await expect(ui.pathCount(app)).toHaveText(firstPage);
     await expect(app.getByRole('progressbar', { name: 'Listing store paths' })).toBeVisible();
     await proxy.stalled;
