@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../../../shared/api/errors';
-import type { PublicKey, SecretKey } from '../../../shared/nix/keys';
+import type { SecretKey } from '../../../shared/nix/keys';
 import { formatPublicKey, formatSecretKey, generateSecretKey, parsePublicKey, parseSecretKey } from '../../../shared/nix/keys';
 import { writeFileAtomic } from '../settings/atomic-file';
 import type { SecretBox } from './secret-box';
@@ -33,8 +33,13 @@ export interface KeyInfo {
   createdAt: string;
 }
 
-function keyError(what: string, e: unknown): ApiError {
-  return new ApiError('invalid-input', `${what}: ${(e as Error).message}`);
+/** Runs a key parser or generator; its FormatError becomes an input error that says what was wrong. */
+function explained<T>(what: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    throw new ApiError('invalid-input', `${what}: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -61,32 +66,15 @@ export class KeyStore {
   }
 
   async generate(name: string): Promise<KeyInfo> {
-    let secret: SecretKey;
-    try {
-      secret = generateSecretKey(name.trim());
-    } catch (e) {
-      throw keyError('Key name', e);
-    }
-    return this.addSecret(secret, 'generated');
+    return this.addSecret(explained('Key name', () => generateSecretKey(name.trim())), 'generated');
   }
 
   async importSecret(text: string): Promise<KeyInfo> {
-    let secret: SecretKey;
-    try {
-      secret = parseSecretKey(text.trim());
-    } catch (e) {
-      throw keyError('Not a Nix secret key', e);
-    }
-    return this.addSecret(secret, 'imported');
+    return this.addSecret(explained('Not a Nix secret key', () => parseSecretKey(text.trim())), 'imported');
   }
 
   async importPublic(text: string): Promise<KeyInfo> {
-    let key: PublicKey;
-    try {
-      key = parsePublicKey(text.trim());
-    } catch (e) {
-      throw keyError('Not a Nix public key', e);
-    }
+    const key = explained('Not a Nix public key', () => parsePublicKey(text.trim()));
     const records = await this.load();
     const publicKey = formatPublicKey(key);
     if (records.some((r) => r.publicKey === publicKey)) throw new ApiError('conflict', `The key ${key.name} is already in your keys.`);
