@@ -129,8 +129,3 @@ export function formatStoreUrl(config: CacheConfig): string {
   const query = params.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
   return query ? `${base}?${query}` : base;
 }
-
-/** The value of a Nix setting kept in `settings`, if set. */
-export function settingOf(config: CacheConfig, key: string): string | undefined {
-  return config.settings.find(([k]) => k === key)?.[1];
-}

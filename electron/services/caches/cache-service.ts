@@ -120,14 +120,14 @@ export class CacheService {
   async update(cacheId: string, name: string, config: CacheConfig): Promise<CacheView> {
     const old = this.get(cacheId);
     const saved: SavedCache = { ...old, name, config };
-    this.stores.delete(cacheId);
+    this.forgetStore(cacheId);
     await this.commit({ ...this.settings, caches: this.settings.caches.map((c) => (c.id === cacheId ? saved : c)) });
     return this.view(saved);
   }
 
   async remove(cacheId: string): Promise<void> {
     this.get(cacheId);
-    this.stores.delete(cacheId);
+    this.forgetStore(cacheId);
     const caches = this.settings.caches.filter((c) => c.id !== cacheId);
     const selectedId = this.settings.selectedId === cacheId ? (caches[0]?.id ?? null) : this.settings.selectedId;
     await this.commit({ ...this.settings, caches, selectedId });
@@ -170,6 +170,12 @@ export class CacheService {
     const info: CacheInfo = { storeDir: nixStoreDir, wantMassQuery: options.wantMassQuery, priority: options.priority };
     await store.put('nix-cache-info', serialiseNixCacheInfo({ ...info, unknown: [] }), contentTypes.cacheInfo);
     return info;
+  }
+
+  /** The open store of a connection that changed or went away is closed, not left to leak sockets. */
+  private forgetStore(cacheId: string): void {
+    this.stores.get(cacheId)?.close();
+    this.stores.delete(cacheId);
   }
 
   private async commit(next: Settings): Promise<void> {

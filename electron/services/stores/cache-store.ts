@@ -19,6 +19,8 @@ export interface CacheStore {
   listTopLevel(options?: { signal?: AbortSignal }): AsyncIterable<string[]>;
   /** Makes the bucket or folder if it does not exist yet. */
   ensureExists(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Releases what the store holds open (an S3 client's sockets) once its connection is edited or removed. */
+  close(): void;
 }
 
 export const contentTypes = {

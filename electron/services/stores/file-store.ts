@@ -90,4 +90,8 @@ export class FileStore implements CacheStore {
         return e instanceof Error ? e : new Error(String(e));
     }
   }
+
+  close(): void {
+    // Nothing held open.
+  }
 }

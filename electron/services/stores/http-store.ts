@@ -41,4 +41,8 @@ export class HttpStore implements CacheStore {
   async ensureExists(): Promise<void> {
     throw new ApiError('read-only', `${this.baseUrl} is an HTTP cache; initialise it on the server that hosts it.`);
   }
+
+  close(): void {
+    // Nothing held open.
+  }
 }

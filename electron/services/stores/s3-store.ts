@@ -130,7 +130,7 @@ export class S3Store implements CacheStore {
     }
   }
 
-  destroy(): void {
+  close(): void {
     this.client.destroy();
   }
 }
