@@ -3,12 +3,12 @@ import WebSocket from 'ws';
 import { expect, test } from './fixtures';
 
 /** A plain HTTP GET with chosen headers; browsers would not let a test forge Host. */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; setCookie?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, setCookie: res.headers['set-cookie']?.join('\n') }));
     });
     req.on('error', reject);
   });
@@ -42,13 +42,37 @@ test.describe('the browser shell refuses strangers', () => {
     expect(signIn.status).toBe(303);
   });
 
-  test('a WebSocket from a foreign Origin is refused with 403, even with the token', async ({ narwhal }) => {
-    const api = `ws://127.0.0.1:${narwhal.port}/api?token=${narwhal.token}`;
-    expect(await upgradeStatus(api, { Origin: 'http://evil.example' })).toBe(403);
-    expect(await upgradeStatus(api, { Origin: `http://localhost:${narwhal.port + 1}` })).toBe(403);
-    expect(await upgradeStatus(`ws://127.0.0.1:${narwhal.port}/api`, { Origin: narwhal.origin })).toBe(401);
-    // The control: the page's own origin with the token gets in.
-    expect(await upgradeStatus(api, { Origin: narwhal.origin })).toBe(101);
+  test('the browser gets a session cookie that is not the token, and the sign-in link works only once', async ({ app, narwhal, browser }) => {
+    // `app` opened the printed URL, as a user would; the UI is up, so the session works on the WebSocket.
+    const cookies = await app.context().cookies(narwhal.origin);
+    expect(cookies.map((c) => c.name)).toEqual([`narwhal_session_${narwhal.port}`]);
+    const [session] = cookies;
+    expect(session!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(session!.value).not.toBe(narwhal.token);
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(new URL(app.url()).search).toBe('');
+
+    // The same link, replayed from anywhere else (a second browser, a copied shell history), is refused.
+    const other = await browser.newContext();
+    const replay = await (await other.newPage()).goto(narwhal.url);
+    expect(replay!.status()).toBe(401);
+    expect(await replay!.text()).toMatch(/already been used.*restart `narwhal serve`/s);
+    expect(await other.cookies(narwhal.origin)).toEqual([]);
+    await other.close();
+  });
+
+  test('a WebSocket needs the session cookie from its own Origin: 403 for a foreign one, 401 for the token', async ({ narwhal }) => {
+    const signIn = await get(narwhal.url);
+    const cookie = signIn.setCookie!.split(';')[0]!;
+    const api = `ws://127.0.0.1:${narwhal.port}/api`;
+    expect(await upgradeStatus(api, { Origin: 'http://evil.example', Cookie: cookie })).toBe(403);
+    expect(await upgradeStatus(api, { Origin: `http://localhost:${narwhal.port + 1}`, Cookie: cookie })).toBe(403);
+    expect(await upgradeStatus(api, { Origin: narwhal.origin })).toBe(401);
+    // The token opens no socket, in the address or as a cookie value.
+    expect(await upgradeStatus(`${api}?token=${narwhal.token}`, { Origin: narwhal.origin })).toBe(401);
+    expect(await upgradeStatus(api, { Origin: narwhal.origin, Cookie: `narwhal_session_${narwhal.port}=${narwhal.token}` })).toBe(401);
+    // The control: the page's own origin with the session cookie gets in.
+    expect(await upgradeStatus(api, { Origin: narwhal.origin, Cookie: cookie })).toBe(101);
   });
 
   test('a wrong Host header is refused (DNS rebinding)', async ({ narwhal }) => {

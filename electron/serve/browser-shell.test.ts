@@ -10,6 +10,7 @@ import { startBrowserShell } from './browser-shell';
 
 let shell: BrowserShell;
 let cookie: string;
+let signInResponse: { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
 function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -42,7 +43,10 @@ beforeAll(async () => {
   await writeFile(join(root, 'secret.txt'), 'do not serve');
   const narwhal = await startNarwhal({ dataDir: join(root, 'data'), shell: 'browser' });
   shell = await startBrowserShell({ narwhal, rendererDir });
-  cookie = `narwhal_token_${shell.port}=${shell.token}`;
+  // Sign in once, as the browser does with the printed URL; every later request uses the session cookie.
+  const signIn = await get(`/?token=${shell.token}`);
+  signInResponse = signIn;
+  cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
 });
 
 afterAll(() => shell?.close());
@@ -56,14 +60,33 @@ describe('narwhal serve: the browser shell', () => {
     expect((await get('/')).status).toBe(401);
     expect((await get('/assets/app.js')).status).toBe(401);
     expect((await get('/?token=wrong')).status).toBe(401);
-    expect((await get('/', { Cookie: `narwhal_token_${shell.port}=${shell.token.slice(1)}x` })).status).toBe(401);
+    const session = cookie.split('=')[1]!;
+    expect((await get('/', { Cookie: `${shell.cookieName}=${session.slice(1)}x` })).status).toBe(401);
+    // The token is not a session: a cookie carrying it opens nothing.
+    expect((await get('/', { Cookie: `${shell.cookieName}=${shell.token}` })).status).toBe(401);
+    expect((await get('/', { Cookie: `narwhal_token_${shell.port}=${shell.token}` })).status).toBe(401);
   });
 
-  it('trades the token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
-    const res = await get(`/?token=${shell.token}`);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    expect(String(res.headers['set-cookie'])).toBe(`${cookie}; HttpOnly; SameSite=Strict; Path=/`);
+  it('trades the token for an HttpOnly SameSite=Strict session cookie, named for the port, whose value is not the token', () => {
+    expect(signInResponse.status).toBe(303);
+    expect(signInResponse.headers.location).toBe('/');
+    expect(shell.cookieName).toBe(`narwhal_session_${shell.port}`);
+    const setCookie = String(signInResponse.headers['set-cookie']);
+    expect(setCookie).toMatch(new RegExp(`^narwhal_session_${shell.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`));
+    // Another server on 127.0.0.1 that receives this cookie learns nothing that signs in.
+    expect(setCookie).not.toContain(shell.token);
+  });
+
+  it('refuses the token once it has been traded, saying what to do', async () => {
+    const replay = await get(`/?token=${shell.token}`);
+    expect(replay.status).toBe(401);
+    expect(replay.headers['set-cookie']).toBeUndefined();
+    expect(replay.body).toMatch(/already been used/);
+    expect(replay.body).toMatch(/restart `narwhal serve`/);
+    // The browser that holds the session may open the printed link again: it just goes in, no new cookie.
+    const again = await get(`/?token=${shell.token}`, { Cookie: cookie });
+    expect(again.status).toBe(303);
+    expect(again.headers['set-cookie']).toBeUndefined();
   });
 
   it('serves the UI with a strict Content-Security-Policy', async () => {
@@ -79,7 +102,7 @@ describe('narwhal serve: the browser shell', () => {
   });
 
   it('refuses a Host header that is not this server (DNS rebinding)', async () => {
-    expect((await get(`/?token=${shell.token}`, { Host: `evil.example:${shell.port}` })).status).toBe(403);
+    expect((await get(`/?token=wrong`, { Host: `evil.example:${shell.port}` })).status).toBe(403);
     expect((await get('/', { Host: `127.0.0.1:${shell.port + 1}`, Cookie: cookie })).status).toBe(403);
     expect((await get('/', { Host: `localhost:${shell.port}`, Cookie: cookie })).status).toBe(200);
   });
@@ -92,12 +115,15 @@ describe('narwhal serve: the browser shell', () => {
     expect((await get('/', { Cookie: cookie }, 'POST')).status).toBe(405);
   });
 
-  it('accepts the API socket only from its own origin, with the token', async () => {
+  it('accepts the API socket only from its own origin, with the session cookie', async () => {
     const origin = `http://127.0.0.1:${shell.port}`;
     expect(await openSocket({ Origin: 'http://evil.example', Cookie: cookie })).toBe(403);
     expect(await openSocket({ Origin: `http://localhost:${shell.port}`, Cookie: cookie })).toBe(403);
     expect(await openSocket({ Cookie: cookie })).toBe(403);
     expect(await openSocket({ Origin: origin })).toBe(401);
+    // Neither the token in the address nor the token as a cookie opens the API: only the session does.
+    expect(await openSocket({ Origin: origin }, `/api?token=${shell.token}`)).toBe(401);
+    expect(await openSocket({ Origin: origin, Cookie: `${shell.cookieName}=${shell.token}` })).toBe(401);
     expect(await openSocket({ Origin: origin, Host: `evil.example:${shell.port}`, Cookie: cookie })).toBe(403);
 
     const ws = await openSocket({ Origin: origin, Cookie: cookie });

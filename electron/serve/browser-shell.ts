@@ -14,7 +14,7 @@ export interface BrowserShellOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Fixed only in tests; otherwise 32 random bytes. */
+  /** The one-time sign-in token in the printed URL. Fixed only in tests; otherwise 32 random bytes. */
   token?: string;
   log?: (line: string) => void;
 }
@@ -23,7 +23,10 @@ export interface BrowserShell {
   url: string;
   origin: string;
   port: number;
+  /** The one-time sign-in token (works once; then only the session cookie does). */
   token: string;
+  /** The session cookie's name, bound to this port: `narwhal_session_PORT`. */
+  cookieName: string;
   close(): Promise<void>;
 }
 
@@ -51,8 +54,12 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * Three locks, all checked on every request:
  * - Host header: only `127.0.0.1:PORT`, `localhost:PORT` (and the --host address) — a page on another
  *   site whose DNS name was rebound to 127.0.0.1 sends its own name and is refused.
- * - Token: the printed URL carries a random token; the first visit trades it for an HttpOnly,
- *   SameSite=Strict cookie. No token, no page, no API (401).
+ * - Session: the printed URL carries a random one-time token. The first visit trades it for a session
+ *   cookie with a different random value, named for this port (`narwhal_session_PORT`), HttpOnly,
+ *   SameSite=Strict. Cookies are not isolated by port, so any other server on 127.0.0.1 the browser
+ *   visits receives this cookie too: giving it a value distinct from the token, and burning the token
+ *   on the trade, means a leaked cookie never reveals a working sign-in link, and a sign-in link seen
+ *   later (shell history, a screenshot) no longer opens a session. No session, no page, no API (401).
  * - Origin: a WebSocket upgrade must come from the page we served (403 otherwise), since browsers let
  *   any site open a WebSocket to localhost.
  */
@@ -61,7 +68,9 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const token = options.token ?? randomBytes(32).toString('base64url');
   const log = options.log ?? (() => undefined);
   let port = options.port ?? 0;
-  const cookieName = () => `narwhal_token_${port}`;
+  const cookieName = () => `narwhal_session_${port}`;
+  // Set once, when the token is traded; from then on the token is refused.
+  let session: string | undefined;
 
   const allowedHosts = () => {
     const names = new Set(loopbackHosts);
@@ -69,28 +78,36 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     return new Set([...names].map((name) => `${name}:${port}`));
   };
   const hostAllowed = (req: IncomingMessage) => allowedHosts().has(String(req.headers.host ?? '').toLowerCase());
-  const authorised = (req: IncomingMessage, url: URL) =>
-    sameSecret(cookieValue(req.headers.cookie, cookieName()), token) || sameSecret(url.searchParams.get('token'), token);
+  const hasSession = (req: IncomingMessage) => session !== undefined && sameSecret(cookieValue(req.headers.cookie, cookieName()), session);
 
   const refuse = (res: ServerResponse, status: number, message: string) => {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...securityHeaders([]) });
     res.end(message + '\n');
   };
 
+  const redirectHome = (res: ServerResponse, setCookie?: string) => {
+    res.writeHead(303, { Location: '/', 'Cache-Control': 'no-store', ...(setCookie ? { 'Set-Cookie': setCookie } : {}) });
+    res.end();
+  };
+
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req)) return refuse(res, 403, `Refused: Host "${req.headers.host ?? ''}" is not this server (DNS rebinding protection).`);
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (!authorised(req, url)) return refuse(res, 401, 'Narwhal: open the URL that `narwhal serve` printed (it carries the access token).');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here; the API is on the WebSocket.');
-    if (url.searchParams.has('token')) {
-      // Trade the token in the address bar for a cookie, and drop it from the URL and history.
-      res.writeHead(303, {
-        Location: '/',
-        'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        'Cache-Control': 'no-store',
-      });
-      return void res.end();
+    const given = url.searchParams.get('token');
+    if (given !== null) {
+      // Opening the printed link again in the browser that already has the session: just go in.
+      if (hasSession(req)) return redirectHome(res);
+      if (!sameSecret(given, token)) return refuse(res, 401, 'Narwhal: open the URL that `narwhal serve` printed (it carries the access token).');
+      if (session !== undefined) {
+        return refuse(res, 401, 'Narwhal: this sign-in link has already been used, and works only once. Use the browser tab where Narwhal is already open, or restart `narwhal serve` for a new link.');
+      }
+      if (req.method !== 'GET') return refuse(res, 405, 'Only GET is served here; the API is on the WebSocket.');
+      // Trade the token in the address bar for a session cookie, and drop it from the URL and history.
+      session = randomBytes(32).toString('base64url');
+      return redirectHome(res, `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`);
     }
+    if (!hasSession(req)) return refuse(res, 401, 'Narwhal: open the URL that `narwhal serve` printed (it carries the access token).');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Only GET is served here; the API is on the WebSocket.');
     const asset = await loadAsset(options.rendererDir, url.pathname);
     if (!asset) return refuse(res, 404, `Not found: ${url.pathname}`);
     res.writeHead(200, {
@@ -118,7 +135,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname !== '/api') return reject(404, 'Not Found');
     if (req.headers.origin !== `http://${req.headers.host}`) return reject(403, 'Forbidden');
-    if (!authorised(req, url)) return reject(401, 'Unauthorized');
+    // Only the session cookie opens the API; the sign-in token never does.
+    if (!hasSession(req)) return reject(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = options.narwhal.server.connect((event) => ws.send(JSON.stringify({ event })));
       ws.on('message', (data, isBinary) => {
@@ -151,6 +169,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     origin,
     port,
     token,
+    cookieName: cookieName(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
