@@ -21,8 +21,29 @@ describe('parseNixConf', () => {
     ]);
   });
 
-  it.each([['lonely'], ['a b c'], ['include a b']])('rejects %j naming file and line', (line) => {
-    expect(() => parseNixConf(`x = 1\n${line}`, '/etc/nix/nix.conf')).toThrow(/^\/etc\/nix\/nix\.conf:2: syntax error/);
+  it.each([
+    ['lonely', 'a single word, expected NAME = VALUE'],
+    ['a b c', 'no "=" after the setting name, expected NAME = VALUE'],
+    ['include a b', 'include takes exactly one path, found 2 words after it'],
+    ['!include', '!include takes exactly one path, found 0 words after it'],
+  ])('rejects %j naming file, line and what is wrong', (line, what) => {
+    expect(() => parseNixConf(`x = 1\n${line}`, '/etc/nix/nix.conf')).toThrow(`/etc/nix/nix.conf:2: syntax error: ${what} (Nix would refuse this file)`);
+  });
+
+  it.each([
+    'access-tokens github.com=ghp_FAKEs3cr3t0123456789',
+    'ghp_FAKEs3cr3t0123456789',
+    'secret-key-files /etc/nix/ghp_FAKEs3cr3t0123456789.sec',
+    'include ghp_FAKEs3cr3t0123456789 x',
+  ])('never puts the words of a bad line in the message: %s', (line) => {
+    let message = '';
+    try {
+      parseNixConf(line, 'nix.conf');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^nix\.conf:1: syntax error/);
+    expect(message).not.toContain('FAKEs3cr3t');
   });
 });
 

@@ -11,20 +11,25 @@ export class NixConfError extends Error {
   override name = 'NixConfError';
 }
 
+/**
+ * A syntax error names the file, the line and what is wrong, never the line's words: a broken
+ * `access-tokens` or `secret-key-files` line holds a secret, and the message is shown on screen.
+ */
 export function parseNixConf(text: string, source: string): NixConfLine[] {
   const out: NixConfLine[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = index + 1;
+    const fail = (what: string) => new NixConfError(`${source}:${line}: syntax error: ${what} (Nix would refuse this file)`);
     const hash = raw.indexOf('#');
     const words = (hash >= 0 ? raw.slice(0, hash) : raw).split(/[ \t\r]+/).filter(Boolean);
     if (words.length === 0) return;
-    if (words.length < 2) throw new NixConfError(`${source}:${line}: syntax error in configuration line "${raw.trim()}"`);
     if (words[0] === 'include' || words[0] === '!include') {
-      if (words.length !== 2) throw new NixConfError(`${source}:${line}: syntax error in configuration line "${raw.trim()}"`);
+      if (words.length !== 2) throw fail(`${words[0]} takes exactly one path, found ${words.length - 1} words after it`);
       out.push({ kind: 'include', path: words[1]!, optional: words[0] === '!include', line });
       return;
     }
-    if (words[1] !== '=') throw new NixConfError(`${source}:${line}: syntax error in configuration line "${raw.trim()}" (expected NAME = VALUE)`);
+    if (words.length < 2) throw fail('a single word, expected NAME = VALUE');
+    if (words[1] !== '=') throw fail('no "=" after the setting name, expected NAME = VALUE');
     out.push({ kind: 'set', name: words[0]!, value: words.slice(2).join(' '), line });
   });
   return out;

@@ -89,7 +89,11 @@ export async function readTrustedKeys(env: NodeJS.ProcessEnv = process.env): Pro
       const key = parsePublicKey(word);
       return { name: key.name, publicKey: word, source, setting: name };
     } catch (e) {
-      return { name: word.split(':')[0] ?? word, publicKey: word, source, setting: name, problem: (e as Error).message };
+      // A word that is not a public key may be something secret pasted into the wrong setting (a
+      // secret key, a token): show its name at most, never its data.
+      const colon = word.indexOf(':');
+      const keyName = colon > 0 ? word.slice(0, colon) : '(not a key)';
+      return { name: keyName, publicKey: `${keyName}:…`, source, setting: name, problem: (e as Error).message };
     }
   });
   return { keys, files };
