@@ -6,6 +6,7 @@ import { ApiError } from '../../../shared/api/errors';
 import type { SecretKey } from '../../../shared/nix/keys';
 import { formatPublicKey, formatSecretKey, generateSecretKey, parsePublicKey, parseSecretKey } from '../../../shared/nix/keys';
 import { writeFileAtomic } from '../settings/atomic-file';
+import { withFileQueue } from '../util/file-queue';
 import type { SecretBox } from './secret-box';
 
 const recordSchema = z.object({
@@ -75,20 +76,22 @@ export class KeyStore {
 
   async importPublic(text: string): Promise<KeyInfo> {
     const key = explained('Not a Nix public key', () => parsePublicKey(text.trim()));
-    const records = await this.load();
-    const publicKey = formatPublicKey(key);
-    if (records.some((r) => r.publicKey === publicKey)) throw new ApiError('conflict', `The key ${key.name} is already in your keys.`);
-    const record: KeyRecord = { id: this.newId(), name: key.name, publicKey, origin: 'imported', createdAt: new Date().toISOString() };
-    await this.save([...records, record]);
-    return this.info(record);
+    return this.changeIndex(async (records) => {
+      const publicKey = formatPublicKey(key);
+      if (records.some((r) => r.publicKey === publicKey)) throw new ApiError('conflict', `The key ${key.name} is already in your keys.`);
+      const record: KeyRecord = { id: this.newId(), name: key.name, publicKey, origin: 'imported', createdAt: new Date().toISOString() };
+      await this.save([...records, record]);
+      return this.info(record);
+    });
   }
 
   async remove(id: string): Promise<void> {
-    const records = await this.load();
-    const record = records.find((r) => r.id === id);
-    if (!record) throw new ApiError('not-found', `No key with id ${id}.`);
-    await this.save(records.filter((r) => r.id !== id));
-    if (record.secretFile) await rm(join(this.dir, record.secretFile), { force: true });
+    await this.changeIndex(async (records) => {
+      const record = records.find((r) => r.id === id);
+      if (!record) throw new ApiError('not-found', `No key with id ${id}.`);
+      await this.save(records.filter((r) => r.id !== id));
+      if (record.secretFile) await rm(join(this.dir, record.secretFile), { force: true });
+    });
   }
 
   /** The secret half, for signing in this process only. */
@@ -106,17 +109,32 @@ export class KeyStore {
   }
 
   private async addSecret(secret: SecretKey, origin: KeyRecord['origin']): Promise<KeyInfo> {
-    const records = await this.load();
-    const publicKey = formatPublicKey(secret.publicKey);
-    const existing = records.find((r) => r.publicKey === publicKey);
-    if (existing?.secretFile) throw new ApiError('conflict', `The key ${secret.name} is already in your keys.`);
-    const id = existing?.id ?? this.newId();
-    const secretFile = `${id}.sec${this.box.encrypted ? '.enc' : ''}`;
-    // The secret first, then the index that points at it: a crash in between leaves an orphan file, never a dangling record.
-    await writeFileAtomic(join(this.dir, secretFile), this.box.seal(formatSecretKey(secret)), 0o600);
-    const record: KeyRecord = { id, name: secret.name, publicKey, secretFile, origin, createdAt: existing?.createdAt ?? new Date().toISOString() };
-    await this.save(existing ? records.map((r) => (r.id === id ? record : r)) : [...records, record]);
-    return this.info(record);
+    return this.changeIndex(async (records) => {
+      const publicKey = formatPublicKey(secret.publicKey);
+      const existing = records.find((r) => r.publicKey === publicKey);
+      if (existing?.secretFile) throw new ApiError('conflict', `The key ${secret.name} is already in your keys.`);
+      const id = existing?.id ?? this.newId();
+      const secretFile = `${id}.sec${this.box.encrypted ? '.enc' : ''}`;
+      // The secret first, then the index that points at it: a crash in between leaves an orphan file, never a dangling record.
+      await writeFileAtomic(join(this.dir, secretFile), this.box.seal(formatSecretKey(secret)), 0o600);
+      const record: KeyRecord = { id, name: secret.name, publicKey, secretFile, origin, createdAt: existing?.createdAt ?? new Date().toISOString() };
+      try {
+        await this.save(existing ? records.map((r) => (r.id === id ? record : r)) : [...records, record]);
+      } catch (e) {
+        // No index points at the secret we just wrote: do not leave it behind.
+        await rm(join(this.dir, secretFile), { force: true });
+        throw e;
+      }
+      return this.info(record);
+    });
+  }
+
+  /**
+   * A read-modify-write of keys.json, queued behind every other one of this file in the process, so
+   * two keys added at once are both kept (each call reads the index the previous one wrote).
+   */
+  private changeIndex<T>(change: (records: KeyRecord[]) => Promise<T>): Promise<T> {
+    return withFileQueue(this.indexPath, async () => change(await this.load()));
   }
 
   private canOpen(record: KeyRecord): boolean {
