@@ -1,63 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createClient } from './client';
-import { call, job } from './define';
+import { call } from './define';
 import type { ImplOf } from './define';
 import { ApiError } from './errors';
 import { createApiServer } from './server';
-import type { ClientTransport, WireEvent } from './wire';
+import { wireClient } from './test-wiring';
 
 const testContract = {
   users: {
     get: call(z.object({ id: z.number().int() }), z.object({ id: z.number(), name: z.string() })),
     ping: call(z.void(), z.literal('pong')),
-  },
-  work: {
-    count: job(z.object({ to: z.number().int().min(1) }), z.object({ at: z.number() }), z.object({ total: z.number() })),
+    /** Waits until cancelled, and says whether its signal fired. */
+    wait: call(z.void(), z.void()),
   },
 } as const;
 const testEvents = { 'users.changed': z.object({ id: z.number() }) } as const;
 
 function setup(overrides: Partial<{ get: (input: { id: number }) => Promise<unknown> }> = {}) {
+  const aborted: string[] = [];
   const impl: ImplOf<typeof testContract> = {
     users: {
       // The secret field is not in the output schema: it must never reach the client.
       get: (overrides.get as never) ?? (async ({ id }) => ({ id, name: `user ${id}`, secret: 'hunter2' }) as never),
       ping: async () => 'pong',
-    },
-    work: {
-      count: async ({ to }, { signal, progress }) => {
-        for (let at = 1; at <= to; at++) {
-          await new Promise((resolve) => setTimeout(resolve, 1));
-          signal.throwIfAborted();
-          progress({ at });
-        }
-        return { total: to };
-      },
+      wait: (_input, { signal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => {
+            aborted.push('wait');
+            reject(new Error('aborted'));
+          }),
+        ),
     },
   };
   const server = createApiServer(testContract, testEvents, impl);
-  const wire: unknown[] = [];
-  let listener: (event: WireEvent) => void = () => undefined;
-  // An in-memory transport that still round-trips through JSON, as both real transports do.
-  const connection = server.connect((event) => {
-    wire.push(event);
-    listener(JSON.parse(JSON.stringify(event)) as WireEvent);
-  });
-  const transport: ClientTransport = {
-    request: async (message) => {
-      wire.push(message);
-      const response = await connection.handle(JSON.parse(JSON.stringify(message)));
-      wire.push(response);
-      return JSON.parse(JSON.stringify(response));
-    },
-    subscribe: (l) => {
-      listener = l;
-      return () => (listener = () => undefined);
-    },
-  };
-  const client = createClient(testContract, testEvents, transport);
-  return { server, connection, client, wire };
+  return { server, aborted, ...wireClient(testContract, testEvents, server) };
 }
 
 describe('the API derived from a contract', () => {
@@ -82,66 +58,44 @@ describe('the API derived from a contract', () => {
     expect(await connection.handle({ kind: 'call', channel: 'users.get', input: { id: 1 }, extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await connection.handle('users.get')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await connection.handle({ kind: 'call', channel: 'constructor.prototype', input: {} })).toMatchObject({ ok: false });
-    expect(await connection.handle({ kind: 'call', channel: 'work.count', input: { to: 1 } })).toMatchObject({ ok: false, error: { message: 'work.count is a job; start it as one.' } });
+    expect(await connection.handle({ kind: 'job.start', channel: 'users.get', jobId: 'job-12345678', input: { id: 1 } })).toMatchObject({ ok: false, error: { message: 'users.get is not a job.' } });
   });
 
-  it('carries ApiError codes and turns other errors into internal ones', async () => {
+  it('carries ApiError codes and turns other errors, thrown or synchronous, into internal ones', async () => {
     const { client } = setup({
-      get: async ({ id }) => {
-        if (id === 1) throw new ApiError('not-found', 'No user 1.');
-        throw new TypeError('boom');
-      },
+      get: (({ id }: { id: number }) => {
+        if (id === 1) return Promise.reject(new ApiError('not-found', 'No user 1.'));
+        if (id === 2) throw new TypeError('thrown before any promise');
+        return Promise.reject(new TypeError('boom'));
+      }) as never,
     });
     await expect(client.api.users.get({ id: 1 })).rejects.toMatchObject({ code: 'not-found', message: 'No user 1.' });
-    await expect(client.api.users.get({ id: 2 })).rejects.toMatchObject({ code: 'internal', message: 'boom' });
+    await expect(client.api.users.get({ id: 2 })).rejects.toMatchObject({ code: 'internal', message: 'thrown before any promise' });
+    await expect(client.api.users.get({ id: 3 })).rejects.toMatchObject({ code: 'internal', message: 'boom' });
   });
 
-  it('streams job progress in order and resolves with the output', async () => {
-    const { client } = setup();
-    const seen: number[] = [];
-    const handle = client.api.work.count({ to: 5 }, { onProgress: (p) => seen.push(p.at) });
-    await expect(handle.result).resolves.toEqual({ total: 5 });
-    expect(seen).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it('cancels a job from the handle or an AbortSignal', async () => {
-    const { client } = setup();
-    const handle = client.api.work.count({ to: 10_000 });
-    setTimeout(() => handle.cancel(), 10);
-    await expect(handle.result).rejects.toMatchObject({ code: 'cancelled' });
+  it('aborting a call rejects it at once and aborts the work in the main process', async () => {
+    const { client, aborted } = setup();
     const controller = new AbortController();
-    const second = client.api.work.count({ to: 10_000 }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 10);
-    await expect(second.result).rejects.toMatchObject({ code: 'cancelled' });
-  });
-
-  it('cancels the jobs of a peer that goes away', async () => {
-    const { client, connection, wire } = setup();
-    const handle = client.api.work.count({ to: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    connection.close();
-    const before = wire.length;
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(wire.length).toBe(before);
-    void handle.result.catch(() => undefined);
-  });
-
-  it('fails running jobs when the transport loses its peer', async () => {
-    let disconnect = () => {};
-    const server = createApiServer(testContract, testEvents, {
-      users: { get: async () => ({ id: 1, name: 'x' }), ping: async () => 'pong' as const },
-      work: { count: () => new Promise(() => undefined) },
-    });
-    const connection = server.connect(() => undefined);
-    const client = createClient(testContract, testEvents, {
-      request: (message) => connection.handle(message),
-      subscribe: () => () => undefined,
-      onDisconnect: (listener) => ((disconnect = listener), () => undefined),
-    });
-    const handle = client.api.work.count({ to: 3 });
+    const pending = client.api.users.wait(undefined, { signal: controller.signal });
     await new Promise((resolve) => setTimeout(resolve, 5));
-    disconnect();
-    await expect(handle.result).rejects.toMatchObject({ code: 'internal', message: /Lost the connection/ });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
+    await expect.poll(() => aborted).toEqual(['wait']);
+  });
+
+  it('a call whose signal is already aborted is not sent', async () => {
+    const { client, wire } = setup();
+    await expect(client.api.users.ping(undefined, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(wire).toEqual([]);
+  });
+
+  it('a peer that goes away aborts its calls in flight', async () => {
+    const { client, aborted, drop } = setup();
+    void client.api.users.wait().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    drop();
+    await expect.poll(() => aborted).toEqual(['wait']);
   });
 
   it('pushes validated events to listeners, which can unsubscribe', async () => {
@@ -153,12 +107,5 @@ describe('the API derived from a contract', () => {
     server.emit('users.changed', { id: 4 });
     expect(got).toEqual([3]);
     expect(() => server.emit('users.changed', { id: 'x' })).toThrow();
-  });
-
-  it('builds a plain object of functions (contextBridge cannot copy proxies)', () => {
-    const { client } = setup();
-    expect(Object.getPrototypeOf(client.api.users)).toBe(Object.prototype);
-    expect(Object.keys(client.api)).toEqual(['users', 'work']);
-    expect(typeof client.api.work.count).toBe('function');
   });
 });

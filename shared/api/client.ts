@@ -1,12 +1,18 @@
+import type { Bridge } from './bridge';
+import type { CallOptions, ClientOf, Contract, EventsOf, EventsSpec, JobHandle, JobOptions } from './define';
 import { ApiError } from './errors';
-import type { ClientOf, Contract, EventsOf, EventsSpec, JobHandle, JobOptions } from './define';
-import { channelOf } from './define';
-import type { ClientTransport, WireEvent, WireResponse } from './wire';
+import type { JobView } from './jobs';
+import { isFinished } from './jobs';
+import type { ConnectionState, WireResponse } from './wire';
 
 export interface ApiClient<C extends Contract, E extends EventsSpec> {
   api: ClientOf<C>;
   /** Listen to a pushed event; returns the unsubscribe function. */
   on<K extends keyof E & string>(name: K, listener: (payload: EventsOf<E>[K]) => void): () => void;
+  /** Follows a job that is already running (after a reload, or started by another window). */
+  attach<O = unknown, P = unknown>(jobId: string, options?: JobOptions<P>): JobHandle<O>;
+  /** Connection state changes of the shell (the browser shell's WebSocket can drop and come back). */
+  onConnectionState(listener: (state: ConnectionState) => void): () => void;
 }
 
 function unwrap(response: WireResponse): unknown {
@@ -14,69 +20,139 @@ function unwrap(response: WireResponse): unknown {
   throw ApiError.fromWire(response.error);
 }
 
-let jobCounter = 0;
-function newJobId(): string {
+let counter = 0;
+/** Ids the page picks for its calls and jobs: unique per page, unguessable enough not to collide across pages. */
+function newId(prefix: string): string {
+  counter += 1;
   const random = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
-  jobCounter += 1;
-  return `job-${Date.now().toString(36)}-${jobCounter}-${random}`;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${random}`;
+}
+
+const cancelled = () => new ApiError('cancelled', 'Cancelled.');
+
+interface Follower {
+  onProgress?: (progress: unknown) => void;
+  resolve(output: unknown): void;
+  reject(error: Error): void;
 }
 
 /**
- * Derives the typed client from the contract: a plain object of plain functions (no Proxy), so
- * Electron's contextBridge can copy it into the page as it is.
+ * The typed client the page uses, built on a Bridge (see bridge.ts). It gives back what the bridge
+ * cannot carry: calls take an AbortSignal (aborting sends a cancel for that call's id), failures are
+ * ApiErrors with their code, and jobs are handles whose result settles when the job's registry says it
+ * ended, however many reloads or reconnects happen in between.
  */
-export function createClient<C extends Contract, E extends EventsSpec>(
-  contract: C,
-  _events: E,
-  transport: ClientTransport,
-): ApiClient<C, E> {
-  const jobListeners = new Map<string, (event: Extract<WireEvent, { kind: 'job' }>) => void>();
-  const eventListeners = new Map<string, Set<(payload: unknown) => void>>();
+export function createClient<C extends Contract, E extends EventsSpec>(contract: C, _events: E, bridge: Bridge): ApiClient<C, E> {
+  const followers = new Map<string, Set<Follower>>();
+  /** The last progress handed to each followed job's listeners, as JSON, so the final update does not repeat it. */
+  const lastProgress = new Map<string, string>();
+  let disconnected = false;
 
-  transport.subscribe((event) => {
-    if (event.kind === 'job') jobListeners.get(event.jobId)?.(event);
-    else eventListeners.get(event.name)?.forEach((listener) => listener(event.payload));
+  function deliver(view: JobView) {
+    const set = followers.get(view.id);
+    if (!set) return;
+    // The final update carries the last progress, which coalescing may not have sent before.
+    const progress = view.progress === undefined ? undefined : JSON.stringify(view.progress);
+    if (progress !== undefined && progress !== lastProgress.get(view.id)) {
+      lastProgress.set(view.id, progress);
+      set.forEach((f) => f.onProgress?.(view.progress));
+    }
+    if (!isFinished(view.state)) return;
+    followers.delete(view.id);
+    lastProgress.delete(view.id);
+    for (const f of set) {
+      if (view.state === 'done') f.resolve(view.output);
+      else if (view.state === 'cancelled') f.reject(cancelled());
+      else f.reject(ApiError.fromWire(view.error ?? { code: 'internal', message: 'The job failed.' }));
+    }
+  }
+
+  function failFollowers(jobId: string, error: Error) {
+    followers.get(jobId)?.forEach((f) => f.reject(error));
+    followers.delete(jobId);
+    lastProgress.delete(jobId);
+  }
+
+  bridge.on('jobs.updated', (payload) => deliver(payload as JobView));
+
+  // Jobs go on while the connection is down; when it is back, ask where the followed ones stand.
+  bridge.onConnectionState((state) => {
+    if (state === 'closed') disconnected = true;
+    if (state !== 'open' || !disconnected) return;
+    disconnected = false;
+    for (const jobId of followers.keys()) void refresh(jobId);
   });
 
-  transport.onDisconnect?.(() => {
-    const error = { code: 'internal' as const, message: 'Lost the connection to Narwhal while this was running.' };
-    for (const [jobId, listener] of [...jobListeners]) listener({ kind: 'job', jobId, state: 'failed', error });
-  });
+  async function refresh(jobId: string) {
+    const response = await bridge.api.jobs!.get!({ jobId }).catch((e: unknown) => ({ ok: false as const, error: { code: 'internal' as const, message: String(e) } }));
+    if (response.ok) deliver(response.value as JobView);
+    else failFollowers(jobId, ApiError.fromWire(response.error));
+  }
+
+  function follow(jobId: string, options: JobOptions<unknown>): JobHandle<unknown> {
+    const result = new Promise<unknown>((resolve, reject) => {
+      const set = followers.get(jobId) ?? new Set();
+      followers.set(jobId, set);
+      const follower: Follower = { onProgress: options.onProgress, resolve, reject };
+      set.add(follower);
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          set.delete(follower);
+          if (set.size === 0) {
+            followers.delete(jobId);
+            lastProgress.delete(jobId);
+          }
+          reject(cancelled());
+        },
+        { once: true },
+      );
+    });
+    return {
+      id: jobId,
+      result,
+      cancel: () => void bridge.api.jobs!.cancel!({ jobId }),
+    };
+  }
 
   const api: Record<string, Record<string, unknown>> = {};
   for (const [group, methods] of Object.entries(contract)) {
     const target: Record<string, unknown> = (api[group] = {});
     for (const [method, spec] of Object.entries(methods)) {
-      const name = channelOf(group, method);
+      const send = bridge.api[group]![method]!;
       if (spec.kind === 'call') {
-        target[method] = async (input?: unknown) => unwrap(await transport.request({ kind: 'call', channel: name, input }));
+        target[method] = async (input?: unknown, options: CallOptions = {}) => {
+          const { signal } = options;
+          if (signal?.aborted) throw cancelled();
+          const requestId = newId('r');
+          // The answer races the page's own abort: the page stops waiting at once, and the main
+          // process is told so it can stop its I/O.
+          let onAbort = () => undefined as void;
+          const aborted = new Promise<never>((_, reject) => {
+            onAbort = () => {
+              bridge.cancel(requestId);
+              reject(cancelled());
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+          });
+          try {
+            return unwrap(await (signal ? Promise.race([send(input, requestId), aborted]) : send(input, requestId)));
+          } finally {
+            signal?.removeEventListener('abort', onAbort);
+          }
+        };
       } else {
         target[method] = (input: unknown, options: JobOptions<unknown> = {}): JobHandle<unknown> => {
-          const jobId = newJobId();
-          let cancelled = false;
-          const cancel = () => {
-            if (cancelled) return;
-            cancelled = true;
-            void transport.request({ kind: 'job.cancel', jobId }).catch(() => undefined);
-          };
-          const result = new Promise<unknown>((resolve, reject) => {
-            jobListeners.set(jobId, (event) => {
-              if (event.state === 'progress') return options.onProgress?.(event.progress);
-              jobListeners.delete(jobId);
-              options.signal?.removeEventListener('abort', cancel);
-              if (event.state === 'done') resolve(event.output);
-              else reject(ApiError.fromWire(event.error));
-            });
-            transport.request({ kind: 'job.start', channel: name, jobId, input }).then((response) => {
-              if (!response.ok) {
-                jobListeners.delete(jobId);
-                reject(ApiError.fromWire(response.error));
-              }
-            }, reject);
-          });
-          if (options.signal?.aborted) cancel();
-          else options.signal?.addEventListener('abort', cancel, { once: true });
-          return { id: jobId, result, cancel };
+          const jobId = newId('job');
+          const handle = follow(jobId, options);
+          send(input, jobId).then(
+            (response) => {
+              if (!response.ok) failFollowers(jobId, ApiError.fromWire(response.error));
+              else deliver(response.value as JobView);
+            },
+            (e: unknown) => failFollowers(jobId, e instanceof Error ? e : new Error(String(e))),
+          );
+          return handle;
         };
       }
     }
@@ -85,12 +161,13 @@ export function createClient<C extends Contract, E extends EventsSpec>(
   return {
     api: api as ClientOf<C>,
     on(name, listener) {
-      const set = eventListeners.get(name) ?? new Set();
-      eventListeners.set(name, set);
-      const wrapped = listener as (payload: unknown) => void;
-      set.add(wrapped);
-      return () => set.delete(wrapped);
+      return bridge.on(name, listener as (payload: unknown) => void);
     },
+    attach<O, P>(jobId: string, options: JobOptions<P> = {}): JobHandle<O> {
+      const handle = follow(jobId, options as JobOptions<unknown>);
+      void refresh(jobId);
+      return handle as JobHandle<O>;
+    },
+    onConnectionState: (listener) => bridge.onConnectionState(listener),
   };
 }
-

@@ -1,14 +1,14 @@
-import type { Contract, EventsSpec, ImplOf, JobSpec, MethodSpec } from './define';
+import type { Contract, EventsSpec, ImplOf, JobHost, JobPlan, MethodSpec } from './define';
 import { methodsOf } from './define';
 import { ApiError, toWireError } from './errors';
 import type { WireEvent, WireResponse } from './wire';
 import { wireRequestSchema } from './wire';
 
-/** One peer (a window, a WebSocket): how to push events to it. */
+/** One peer (a window, a WebSocket). */
 export interface Connection {
   /** Validates and runs one request from this peer. Never throws. */
   handle(raw: unknown): Promise<WireResponse>;
-  /** The peer went away: its running jobs are cancelled. */
+  /** The peer went away: its calls in flight are aborted (nobody waits for them). Jobs go on. */
   close(): void;
 }
 
@@ -18,6 +18,12 @@ export interface ApiServer<E extends EventsSpec> {
   emit<K extends keyof E & string>(name: K, payload: unknown): void;
 }
 
+export interface ApiServerOptions {
+  /** Where jobs run; without one, starting a job is refused. */
+  jobs?: JobHost;
+  onInternalError?: (channel: string, error: unknown) => void;
+}
+
 function describeZodIssues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
   return error.issues
     .slice(0, 5)
@@ -25,21 +31,26 @@ function describeZodIssues(error: { issues: Array<{ path: PropertyKey[]; message
     .join('; ');
 }
 
+type AnyFn = (...args: unknown[]) => unknown;
+
 /**
  * The server half derived from the contract: every request is checked against the wire schema, its
  * channel must exist, its input must match the method's schema, and what goes back is parsed with the
  * output schema, which drops any field the contract does not name. That last step is what guarantees
  * that nothing but described data (never a secret a service happened to hold) reaches the page.
+ *
+ * Calls belong to the connection that made them (closing it aborts them); jobs belong to the job host,
+ * so they outlive the window that started them.
  */
 export function createApiServer<C extends Contract, E extends EventsSpec>(
   contract: C,
   events: E,
   impl: ImplOf<C>,
-  options: { onInternalError?: (channel: string, error: unknown) => void } = {},
+  options: ApiServerOptions = {},
 ): ApiServer<E> {
-  const specs = new Map<string, { spec: MethodSpec; fn: (...args: unknown[]) => Promise<unknown> }>();
+  const specs = new Map<string, { spec: MethodSpec; fn: AnyFn }>();
   for (const { group, method, channel, spec } of methodsOf(contract)) {
-    const fn = (impl as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>)[group]?.[method];
+    const fn = (impl as Record<string, Record<string, AnyFn>>)[group]?.[method];
     if (typeof fn !== 'function') throw new Error(`API implementation lacks ${channel}`);
     specs.set(channel, { spec, fn: fn.bind((impl as Record<string, unknown>)[group]) });
   }
@@ -62,37 +73,29 @@ export function createApiServer<C extends Contract, E extends EventsSpec>(
   return {
     connect(send) {
       peers.add(send);
-      const jobs = new Map<string, AbortController>();
+      /** Calls in flight, and those the page named so that it can cancel them. */
+      const inFlight = new Set<AbortController>();
+      const named = new Map<string, AbortController>();
       let open = true;
-      const sendIfOpen = (event: WireEvent) => {
-        if (open) send(event);
-      };
 
-      function runJob(channel: string, jobId: string, spec: JobSpec, fn: (...args: unknown[]) => Promise<unknown>, input: unknown) {
+      async function runCall(channel: string, fn: AnyFn, spec: MethodSpec, input: unknown, requestId: string | undefined): Promise<WireResponse> {
+        if (requestId !== undefined && named.has(requestId)) throw new ApiError('conflict', `Request ${requestId} is already running.`);
         const controller = new AbortController();
-        jobs.set(jobId, controller);
-        const progress = (value: unknown) => {
-          if (controller.signal.aborted) return;
-          const parsed = spec.progress.safeParse(value);
-          if (parsed.success) sendIfOpen({ kind: 'job', jobId, state: 'progress', progress: parsed.data });
-        };
-        // Started on the next tick so the start request is answered before the first event.
-        setTimeout(() => {
-          fn(input, { signal: controller.signal, progress })
-            .then((output) => {
-              if (controller.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');
-              return spec.output.parse(output);
-            })
-            .then(
-              (output) => sendIfOpen({ kind: 'job', jobId, state: 'done', output }),
-              (e: unknown) => {
-                const error = controller.signal.aborted ? { code: 'cancelled' as const, message: 'Cancelled.' } : toWireError(e);
-                if (error.code === 'internal') options.onInternalError?.(channel, e);
-                sendIfOpen({ kind: 'job', jobId, state: 'failed', error });
-              },
-            )
-            .finally(() => jobs.delete(jobId));
-        }, 0);
+        inFlight.add(controller);
+        if (requestId !== undefined) named.set(requestId, controller);
+        if (!open) controller.abort();
+        try {
+          // Through a promise, so an implementation that throws synchronously fails this call only.
+          const output = await Promise.resolve().then(() => fn(input, { signal: controller.signal }));
+          if (controller.signal.aborted) throw new ApiError('cancelled', 'Cancelled.');
+          return { ok: true, value: spec.output.parse(output) };
+        } catch (e) {
+          if (controller.signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'Cancelled.' } };
+          return failure(channel, e);
+        } finally {
+          inFlight.delete(controller);
+          if (requestId !== undefined) named.delete(requestId);
+        }
       }
 
       return {
@@ -100,21 +103,28 @@ export function createApiServer<C extends Contract, E extends EventsSpec>(
           const request = wireRequestSchema.safeParse(raw);
           if (!request.success) return { ok: false, error: { code: 'invalid-input', message: `Malformed request: ${describeZodIssues(request.error)}` } };
           const message = request.data;
-          if (message.kind === 'job.cancel') {
-            jobs.get(message.jobId)?.abort();
+          if (message.kind === 'call.cancel') {
+            named.get(message.requestId)?.abort();
             return { ok: true };
           }
           try {
             const { entry, input } = parseInput(message.channel, message.input);
             if (message.kind === 'call') {
               if (entry.spec.kind !== 'call') throw new ApiError('invalid-input', `${message.channel} is a job; start it as one.`);
-              const output = await entry.fn(input);
-              return { ok: true, value: entry.spec.output.parse(output) };
+              return await runCall(message.channel, entry.fn, entry.spec, input, message.requestId);
             }
             if (entry.spec.kind !== 'job') throw new ApiError('invalid-input', `${message.channel} is not a job.`);
-            if (jobs.has(message.jobId)) throw new ApiError('conflict', `Job ${message.jobId} is already running.`);
-            runJob(message.channel, message.jobId, entry.spec, entry.fn, input);
-            return { ok: true };
+            if (!options.jobs) throw new ApiError('internal', 'This server runs no jobs.');
+            const plan = (await Promise.resolve().then(() => entry.fn(input))) as JobPlan<unknown, unknown>;
+            const view = options.jobs.start({
+              id: message.jobId,
+              kind: message.channel,
+              input,
+              plan,
+              progressSchema: entry.spec.progress,
+              outputSchema: entry.spec.output,
+            });
+            return { ok: true, value: view };
           } catch (e) {
             return failure(message.channel, e);
           }
@@ -122,8 +132,9 @@ export function createApiServer<C extends Contract, E extends EventsSpec>(
         close() {
           open = false;
           peers.delete(send);
-          for (const controller of jobs.values()) controller.abort();
-          jobs.clear();
+          for (const controller of inFlight) controller.abort();
+          inFlight.clear();
+          named.clear();
         },
       };
     },

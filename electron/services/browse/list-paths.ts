@@ -9,17 +9,19 @@ const narinfoKey = /^([0-9a-df-np-sv-z]{32})\.narinfo$/;
 /** The store path hashes of a cache, from its `<hash>.narinfo` keys, reporting each page as it comes. */
 export async function listPathHashes(
   store: CacheStore,
-  options: { signal?: AbortSignal; onPage?: (listed: number, pages: number) => void } = {},
+  options: { signal?: AbortSignal; onPage?: (listed: number, pages: number, page: PathEntry[]) => void } = {},
 ): Promise<PathEntry[]> {
   const entries: PathEntry[] = [];
   let pages = 0;
   for await (const keys of store.listTopLevel({ signal: options.signal })) {
     pages += 1;
+    const page: PathEntry[] = [];
     for (const key of keys) {
       const match = narinfoKey.exec(key);
-      if (match) entries.push({ hash: match[1]! });
+      if (match) page.push({ hash: match[1]! });
     }
-    options.onPage?.(entries.length, pages);
+    for (const entry of page) entries.push(entry);
+    options.onPage?.(entries.length, pages, page);
   }
   return entries;
 }

@@ -1,28 +1,36 @@
-import type { ClientTransport, WireEvent, WireRequest, WireResponse } from '../../../shared/api/wire';
+import type { ClientTransport, ConnectionState, WireEvent, WireRequest, WireResponse } from '../../../shared/api/wire';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+export type { ConnectionState };
+
+/** How long a request waits for the socket to (re)open before it fails. */
+const waitForOpenMs = 30_000;
 
 /**
  * The browser shell's transport: the API over one WebSocket to the loopback server that served this
- * page (the token cookie it set rides along). Requests carry ids; responses and events come back on
- * the same socket. If the socket drops, pending requests fail and it reconnects with back-off.
+ * page (its session cookie rides along). Requests carry ids; responses and events come back on the same
+ * socket. If the socket drops, requests that were sent fail at once (their answers would never come),
+ * requests made while it is down wait for the reconnect (or fail after 30 s), and it reconnects with
+ * back-off. Jobs are not tied to the socket: the client asks where they stand after a reconnect.
  */
-export function createWebSocketTransport(url: string, onState?: (state: ConnectionState) => void): ClientTransport {
+export function createWebSocketTransport(url: string): ClientTransport {
   const listeners = new Set<(event: WireEvent) => void>();
-  const disconnectListeners = new Set<() => void>();
+  const stateListeners = new Set<(state: ConnectionState) => void>();
   const pending = new Map<number, (response: WireResponse) => void>();
+  /** Requests waiting for an open socket. */
+  const waiting = new Set<() => void>();
   let nextId = 1;
   let socket: WebSocket;
-  let opened: Promise<void>;
   let retryMs = 250;
 
+  const setState = (state: ConnectionState) => stateListeners.forEach((listener) => listener(state));
+
   function connect() {
-    onState?.('connecting');
+    setState('connecting');
     socket = new WebSocket(url);
-    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
     socket.addEventListener('open', () => {
       retryMs = 250;
-      onState?.('open');
+      setState('open');
+      for (const wake of [...waiting]) wake();
     });
     socket.addEventListener('message', (message) => {
       const data = JSON.parse(String(message.data)) as { id?: number; response?: WireResponse; event?: WireEvent };
@@ -33,19 +41,39 @@ export function createWebSocketTransport(url: string, onState?: (state: Connecti
       }
     });
     socket.addEventListener('close', () => {
-      onState?.('closed');
-      for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'internal', message: 'Lost the connection to Narwhal.' } });
+      setState('closed');
+      for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'internal', message: 'Lost the connection to Narwhal before it answered.' } });
       pending.clear();
-      disconnectListeners.forEach((listener) => listener());
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5_000);
     });
   }
   connect();
 
+  /** Resolves once the socket is open; rejects after `waitForOpenMs`. */
+  function whenOpen(): Promise<void> {
+    if (socket.readyState === WebSocket.OPEN) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(wake);
+        reject(new Error('No connection to Narwhal.'));
+      }, waitForOpenMs);
+      waiting.add(wake);
+    });
+  }
+
   return {
     async request(message: WireRequest): Promise<WireResponse> {
-      await opened;
+      try {
+        await whenOpen();
+      } catch (e) {
+        return { ok: false, error: { code: 'unreachable', message: `${(e as Error).message} Is narwhal serve still running?` } };
+      }
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
@@ -56,9 +84,9 @@ export function createWebSocketTransport(url: string, onState?: (state: Connecti
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    onDisconnect(listener) {
-      disconnectListeners.add(listener);
-      return () => disconnectListeners.delete(listener);
+    onState(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
     },
   };
 }

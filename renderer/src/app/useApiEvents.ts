@@ -16,10 +16,8 @@ export function useApiEvents(): void {
 
   useEffect(() => {
     if (reconnects === 0) return;
-    // Events sent while the socket was down are lost, and so are the jobs it carried (their results
-    // never arrive): refetch everything, but re-list only listings that were cut off.
-    void queryClient.invalidateQueries({
-      predicate: (query) => query.queryKey[0] !== 'paths' || query.state.fetchStatus === 'fetching',
-    });
+    // Events sent while the socket was down are lost: refetch what the page shows. Jobs went on in
+    // the main process; the client asks where the ones it follows stand by itself.
+    void queryClient.invalidateQueries();
   }, [reconnects, queryClient]);
 }

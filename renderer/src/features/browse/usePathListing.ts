@@ -1,41 +1,47 @@
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { CacheView } from '../../../../shared/api/contract';
-import { api } from '../../api/client';
+import { cacheIdentity } from '../../../../shared/caches/identity';
+import { ListingFollower } from './listing-follower';
 
-export interface ListingProgress {
-  listed: number;
-  pages: number;
+export type { ListingProgress } from './listing-follower';
+
+/** One follower per cache identity for the page's lifetime: coming back to a cache shows its listing at once. */
+const followers = new Map<string, ListingFollower>();
+
+// Keyed by what the cache is (bucket at endpoint, folder), so an edited connection is listed anew.
+const keyOf = (cache: CacheView) => `${cache.id} ${cacheIdentity(cache.config)}`;
+
+/** A listing made before the cache broke (folder deleted, bucket emptied) says nothing once it works again. */
+export function forgetListing(cache: CacheView): void {
+  followers.get(keyOf(cache))?.close();
+  followers.set(keyOf(cache), new ListingFollower(cache.id, cacheIdentity(cache.config), true));
 }
 
-export const pathsKey = (cache: Pick<CacheView, 'id' | 'storeUrl'>) => ['paths', cache.id, cache.storeUrl] as const;
+function followerFor(cache: CacheView): ListingFollower {
+  const key = keyOf(cache);
+  let follower = followers.get(key);
+  if (!follower) {
+    follower = new ListingFollower(cache.id, cacheIdentity(cache.config));
+    followers.set(key, follower);
+  }
+  return follower;
+}
 
 /**
- * The store paths of a cache, listed by a job. The query hands the job its AbortSignal, so react-query
- * cancels the job when nobody watches it any more (the user picked another cache, the view unmounted)
- * or when Refresh starts a new one. A finished listing is kept until Refresh: listing is the costly
- * part, and a cache does not change behind the user's back often enough to re-list on every visit.
+ * The store paths of a cache, from a listing job in the main process. The job outlives this view, a
+ * reload and the window: opening the view attaches to this cache's running or last finished listing,
+ * and Refresh starts a new one.
  */
 export function usePathListing(cache: CacheView) {
-  const key = pathsKey(cache);
-  const tag = `${cache.id} ${cache.storeUrl}`;
-  // Tagged with the cache, because a cancelled job may still report a page after the switch.
-  const [progress, setProgress] = useState<(ListingProgress & { tag: string }) | null>(null);
-  const query = useQuery({
-    queryKey: key,
-    queryFn: async ({ signal }) => {
-      setProgress({ tag, listed: 0, pages: 0 });
-      const job = api.browse.listPaths({ cacheId: cache.id }, { signal, onProgress: (p) => setProgress({ tag, ...p }) });
-      return (await job.result).entries;
-    },
-    staleTime: Infinity,
-    gcTime: 5 * 60_000,
-  });
+  const follower = useMemo(() => followerFor(cache), [cache]);
+  const snapshot = useSyncExternalStore(follower.subscribe, follower.getSnapshot);
+  useEffect(() => void follower.open(), [follower]);
   return {
-    entries: query.data,
-    error: query.error,
-    listing: query.isFetching,
-    progress: query.isFetching && progress?.tag === tag ? progress : null,
-    refresh: () => void query.refetch({ cancelRefetch: true }),
+    entries: snapshot.entries,
+    error: snapshot.error,
+    listing: snapshot.listing,
+    progress: snapshot.listing ? snapshot.progress : null,
+    jobId: snapshot.jobId,
+    refresh: () => follower.refresh(),
   };
 }

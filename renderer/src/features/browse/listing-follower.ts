@@ -1,0 +1,152 @@
+import type { JobHandle } from '../../../../shared/api/define';
+import type { PathEntry } from '../../../../shared/api/contract';
+import { maxPathsPage } from '../../../../shared/api/contract';
+import type { JobView } from '../../../../shared/api/jobs';
+import { api, client } from '../../api/client';
+
+export interface ListingProgress {
+  listed: number;
+  pages: number;
+}
+
+export interface ListingSnapshot {
+  jobId: string | null;
+  /** The entries read so far; a new array whenever it grows. Undefined until the first page arrived. */
+  entries: PathEntry[] | undefined;
+  listing: boolean;
+  progress: ListingProgress | null;
+  error: Error | null;
+}
+
+const initial: ListingSnapshot = { jobId: null, entries: undefined, listing: false, progress: null, error: null };
+
+/** Most recent first: a running listing of this cache, or the last one that completed. */
+export function pickListingJob(jobs: readonly JobView[], identity: string, options: { runningOnly?: boolean } = {}): JobView | undefined {
+  const ofCache = jobs.filter((job) => job.kind === 'browse.listPaths' && job.subject === identity);
+  const running = ofCache.find((job) => job.state === 'running' || job.state === 'queued');
+  return options.runningOnly ? running : (running ?? ofCache.find((job) => job.state === 'done'));
+}
+
+/**
+ * The listing of one cache as the page follows it. The listing itself is a job in the main process:
+ * it goes on when the user looks at another cache, reloads the page or opens a second window. This
+ * object finds that job (or starts one), follows its progress, and reads its entries in pages as they
+ * come (never one message of a million entries).
+ */
+export class ListingFollower {
+  private snapshot: ListingSnapshot = initial;
+  private readonly listeners = new Set<() => void>();
+  private entries: PathEntry[] = [];
+  private follow: AbortController | null = null;
+  private pulling = false;
+  private pullAgain = false;
+  private ended = false;
+
+  constructor(
+    private readonly cacheId: string,
+    private readonly identity: string,
+    /** Set when an earlier listing is known to be stale (the cache broke since): never reuse a finished one. */
+    private readonly fresh = false,
+  ) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ListingSnapshot => this.snapshot;
+
+  /** Attaches to this cache's running or finished listing, or starts one. */
+  async open(): Promise<void> {
+    if (this.follow) return;
+    this.follow = new AbortController();
+    this.set({ listing: true, error: null });
+    try {
+      const { jobs } = await api.jobs.list();
+      const found = pickListingJob(jobs, this.identity, { runningOnly: this.fresh });
+      if (found) return this.track(client.attach(found.id, this.options()), found.progress as ListingProgress | undefined);
+    } catch {
+      // No job list: start a listing of our own.
+    }
+    this.start();
+  }
+
+  /** A new listing, whatever the old one was doing (the old job goes on until it ends or is cancelled). */
+  refresh(): void {
+    this.follow?.abort();
+    this.follow = new AbortController();
+    this.start();
+  }
+
+  /** Stop following (the job itself goes on; the Jobs panel can cancel it). */
+  close(): void {
+    this.follow?.abort();
+    this.follow = null;
+  }
+
+  private options() {
+    const signal = this.follow!.signal;
+    return { signal, onProgress: (progress: ListingProgress) => this.onProgress(progress) };
+  }
+
+  private start(): void {
+    this.track(api.browse.listPaths({ cacheId: this.cacheId }, this.options()));
+  }
+
+  private track(handle: JobHandle<{ total: number }>, progress?: ListingProgress): void {
+    const signal = this.follow!.signal;
+    this.entries = [];
+    this.ended = false;
+    this.set({ jobId: handle.id, entries: undefined, listing: true, progress: progress ?? { listed: 0, pages: 0 }, error: null });
+    if (progress?.listed) void this.pull(handle.id, signal);
+    handle.result.then(
+      () => {
+        if (signal.aborted) return;
+        this.ended = true;
+        void this.pull(handle.id, signal);
+      },
+      (error: Error) => {
+        if (signal.aborted) return;
+        this.set({ listing: false, progress: null, error });
+      },
+    );
+  }
+
+  private onProgress(progress: ListingProgress): void {
+    this.set({ progress });
+    if (this.snapshot.jobId) void this.pull(this.snapshot.jobId, this.follow!.signal);
+  }
+
+  /** Reads the pages that have appeared since the last pull; one pull at a time, repeated if asked meanwhile. */
+  private async pull(jobId: string, signal: AbortSignal): Promise<void> {
+    if (this.pulling) {
+      this.pullAgain = true;
+      return;
+    }
+    this.pulling = true;
+    try {
+      do {
+        this.pullAgain = false;
+        let complete = false;
+        for (;;) {
+          const page = await api.browse.pathsPage({ jobId, offset: this.entries.length, limit: maxPathsPage }, { signal });
+          if (signal.aborted) return;
+          this.entries = this.entries.concat(page.entries);
+          complete = page.complete && this.entries.length >= page.total;
+          if (page.entries.length === 0 || this.entries.length >= page.total) break;
+        }
+        const done = complete && this.ended;
+        this.set({ entries: this.entries, error: null, ...(done ? { listing: false, progress: null } : {}) });
+      } while (this.pullAgain && !signal.aborted);
+    } catch (error) {
+      if (!signal.aborted) this.set({ listing: false, progress: null, error: error as Error });
+    } finally {
+      this.pulling = false;
+    }
+  }
+
+  private set(change: Partial<ListingSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...change };
+    this.listeners.forEach((listener) => listener());
+  }
+}
