@@ -6,7 +6,11 @@ import type { ApiServer } from '../../shared/api/server';
 import { createApiServer } from '../../shared/api/server';
 import { ApiError } from '../../shared/api/errors';
 import { discoverProfiles } from './aws/profiles';
+import { cacheIdentity } from '../../shared/caches/identity';
+import { describeConfig } from '../../shared/caches/config';
 import { listPathHashes, resolveNames } from './browse/list-paths';
+import { Listings } from './browse/listings';
+import { JobRegistry } from './jobs/job-registry';
 import { CacheService } from './caches/cache-service';
 import { KeyStore } from './keys/key-store';
 import type { SecretBox } from './keys/secret-box';
@@ -28,6 +32,7 @@ export interface Narwhal {
   server: ApiServer<NarwhalEvents>;
   caches: CacheService;
   keys: KeyStore;
+  jobs: JobRegistry;
 }
 
 /**
@@ -40,6 +45,12 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   const caches = new CacheService({ dataDir: options.dataDir, env, onChange: () => server.emit('caches.changed', {}) });
   await caches.start();
   const keys = new KeyStore(options.dataDir, options.secretBox ?? plainFileBox);
+  const listings = new Listings();
+  const jobs = new JobRegistry({
+    onUpdate: (view) => server.emit('jobs.updated', view),
+    onForget: (view) => listings.forget(view.id),
+    log: options.log,
+  });
 
   const impl: ImplOf<NarwhalContract> = {
     app: {
@@ -63,6 +74,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
       importSecret: ({ text }) => keys.importSecret(text),
       importPublic: ({ text }) => keys.importPublic(text),
       remove: ({ keyId }) => keys.remove(keyId),
+      exportSecret: async ({ keyId, path }) => ({ path: await keys.exportSecret(keyId, path, env.HOME || undefined) }),
       trusted: async () => {
         const fromNix = await readTrustedKeys(env);
         const own = (await keys.list()).map((key) => ({ name: key.name, publicKey: key.publicKey, source: { where: 'Narwhal' }, setting: key.hasSecret ? 'signing key' : 'imported public key' }));
@@ -81,12 +93,37 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
         return { ...snippets, ...(copyNote ? { copyNote } : {}) };
       },
     },
+    jobs: {
+      list: async () => ({ jobs: jobs.list() }),
+      get: async ({ jobId }) => jobs.get(jobId),
+      cancel: async ({ jobId }) => jobs.cancel(jobId),
+      dismiss: async ({ jobId }) => jobs.dismiss(jobId),
+    },
     browse: {
-      listPaths: async ({ cacheId }, { signal, progress }) => ({
-        entries: await listPathHashes(caches.storeFor(cacheId), { signal, onPage: (listed, pages) => progress({ listed, pages }) }),
-      }),
-      resolveNames: async ({ cacheId, hashes }) => {
-        const resolved = await resolveNames(caches.storeFor(cacheId), hashes);
+      listPaths: ({ cacheId }) => {
+        const saved = caches.get(cacheId);
+        // The store and the listing's subject are fixed when the job starts: editing the connection
+        // meanwhile neither redirects this job nor passes its entries off as the new bucket's.
+        const store = caches.storeFor(cacheId);
+        return {
+          title: `List the paths of ${describeConfig(saved.config)}`,
+          subject: cacheIdentity(saved.config),
+          run: async ({ jobId, signal, progress }) => {
+            const listing = listings.open(jobId);
+            await listPathHashes(store, {
+              signal,
+              onPage: (listed, pages, page) => {
+                listing.add(page);
+                progress({ listed, pages });
+              },
+            });
+            return { total: listing.close() };
+          },
+        };
+      },
+      pathsPage: async ({ jobId, offset, limit }) => listings.page(jobId, offset, limit),
+      resolveNames: async ({ cacheId, hashes }, { signal }) => {
+        const resolved = await resolveNames(caches.storeFor(cacheId), hashes, { signal });
         const names: Record<string, { name: string } | { error: string }> = {};
         for (const [hash, result] of resolved) names[hash] = 'error' in result ? { error: result.error } : { name: result.name };
         return { names };
@@ -95,7 +132,8 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   };
 
   const server = createApiServer(contract, events, impl, {
+    jobs,
     onInternalError: (channel, error) => options.log?.(`${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
-  return { server, caches, keys };
+  return { server, caches, keys, jobs };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cacheConfigSchema } from '../caches/config';
 import { call, job } from './define';
 import { errorCodes } from './errors';
+import { jobIdSchema, jobViewSchema } from './jobs';
 
 /**
  * The one definition of what the renderer may ask of the main process and what it may hear back.
@@ -93,6 +94,10 @@ export const snippetsSchema = z.object({
 });
 
 const cacheRef = z.object({ cacheId: id });
+const jobRef = z.object({ jobId: jobIdSchema });
+
+/** A listing's entries are read in pages of at most this many (a million entries would be 44 MB in one message). */
+export const maxPathsPage = 20_000;
 const keyRef = z.object({ keyId: id });
 const nameSchema = z.string().trim().min(1, 'A cache needs a name.').max(100);
 
@@ -132,16 +137,38 @@ export const contract = {
     importSecret: call(z.object({ text: z.string().min(1).max(4096) }), keyViewSchema),
     importPublic: call(z.object({ text: z.string().min(1).max(4096) }), keyViewSchema),
     remove: call(keyRef, z.void()),
+    /**
+     * Writes a secret key to a new file (mode 0600, never overwriting; the folder must exist) so the
+     * user can keep a copy. The path is absolute or starts with `~/`; the answer is the absolute path
+     * written, never the key.
+     */
+    exportSecret: call(keyRef.extend({ path: z.string().trim().min(1, 'Give the file to save the secret key to.').max(4096) }), z.object({ path: z.string() })),
     /** Keys Nix on this machine trusts (nix.conf and friends) plus the user's own. */
     trusted: call(z.void(), z.object({ keys: z.array(trustedKeySchema), files: z.array(z.object({ path: z.string(), status: z.enum(['read', 'missing', 'error']), message: z.string().optional() })) })),
     snippets: call(cacheRef.extend({ keyId: id }), snippetsSchema),
   },
+  jobs: {
+    /** Running and recent jobs of every window, newest first. */
+    list: call(z.void(), z.object({ jobs: z.array(jobViewSchema) })),
+    get: call(jobRef, jobViewSchema),
+    cancel: call(jobRef, z.void()),
+    /** Removes a finished job from the list. */
+    dismiss: call(jobRef, z.void()),
+  },
   browse: {
-    /** Lists the store paths of a cache from its narinfo keys, page by page. */
+    /**
+     * Lists the store paths of a cache from its narinfo keys. The entries stay in the main process;
+     * the page reads them with `pathsPage` while the job runs and after it ended.
+     */
     listPaths: job(
       cacheRef,
       z.object({ listed: z.number().int(), pages: z.number().int() }),
-      z.object({ entries: z.array(pathEntrySchema) }),
+      z.object({ total: z.number().int() }),
+    ),
+    /** Entries `offset ..< offset + limit` of a listing job's result so far. */
+    pathsPage: call(
+      jobRef.extend({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(maxPathsPage) }),
+      z.object({ entries: z.array(pathEntrySchema), total: z.number().int(), complete: z.boolean() }),
     ),
     /** Reads the narinfos of some paths (the rows on screen) to learn their names. */
     resolveNames: call(
@@ -156,6 +183,8 @@ export const contract = {
 export const events = {
   /** The list of saved caches or the selection changed (in any window). */
   'caches.changed': z.object({}),
+  /** A job started, progressed (at most about ten times a second) or ended. */
+  'jobs.updated': jobViewSchema,
 } as const;
 
 export type NarwhalContract = typeof contract;
