@@ -31,7 +31,8 @@ export interface WindowLike {
 
 /**
  * Binds the API server to Electron's IPC: one handler for all requests (the contract does the routing
- * and validation), one Connection per window so its jobs end with it, events pushed per window.
+ * and validation), one Connection per window so its calls in flight end with it (jobs live in the
+ * job registry and outlive it), events pushed per window.
  */
 export function bindIpc(ipcMain: IpcMainLike, connect: (send: (event: WireEvent) => void) => Connection) {
   const connections = new Map<number, Connection>();

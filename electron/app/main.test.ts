@@ -15,6 +15,9 @@ const recorded = vi.hoisted(() => ({
   protocolHandler: undefined as undefined | ((request: { url: string }) => Promise<Response>),
   loadedUrl: '',
   ipcHandlers: new Map<string, unknown>(),
+  appHandlers: new Map<string, (...args: unknown[]) => unknown>(),
+  lockRequested: 0,
+  focused: 0,
   loaded: (() => {
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
@@ -34,6 +37,9 @@ vi.mock('electron', () => {
     constructor(options: Record<string, unknown>) {
       recorded.windowOptions = options;
     }
+    isMinimized = () => false;
+    restore = () => undefined;
+    focus = () => void (recorded.focused += 1);
     async loadURL(url: string) {
       recorded.loadedUrl = url;
       recorded.loaded.resolve();
@@ -44,9 +50,12 @@ vi.mock('electron', () => {
       getAppPath: () => process.cwd(),
       getPath: () => process.env.NARWHAL_TEST_USERDATA,
       whenReady: async () => undefined,
-      on: () => undefined,
+      on: (event: string, handler: (...args: unknown[]) => unknown) => recorded.appHandlers.set(event, handler),
+      requestSingleInstanceLock: () => ((recorded.lockRequested += 1), true),
+      quit: () => undefined,
       exit: () => undefined,
     },
+    dialog: { showMessageBoxSync: () => 0 },
     BrowserWindow,
     ipcMain: { handle: (channel: string, handler: unknown) => recorded.ipcHandlers.set(channel, handler) },
     protocol: {
@@ -113,6 +122,19 @@ describe('the Electron glue (against a recording stand-in for electron)', async 
     recorded.permissionHandler!({}, 'media', (ok: boolean) => (granted = ok));
     expect(granted).toBe(false);
     expect(recorded.permissionCheck!()).toBe(false);
+  });
+
+  it('holds the single-instance lock, and a second launch brings the window to the front', () => {
+    expect(recorded.lockRequested).toBe(1);
+    recorded.appHandlers.get('second-instance')!();
+    expect(recorded.focused).toBe(1);
+  });
+
+  it('asks before quitting while jobs run', () => {
+    // No job runs here, so quitting goes ahead; quit-guard.test.ts covers the question itself.
+    let prevented = false;
+    recorded.appHandlers.get('before-quit')!({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
   });
 
   it('binds exactly one IPC request channel', () => {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { startNarwhal } from '../services/narwhal';
 import { resolveDataDir } from '../services/settings/data-dir';
 import { loadAsset, securityHeaders } from '../services/ui/static-assets';
 import { appOrigin, bindIpc } from './ipc-binding';
+import { installQuitGuard, quitQuestion } from './quit-guard';
 import { safeStorageBox } from './safe-storage-box';
 
 // The thin Electron glue: a window, its preload, the app:// protocol and the IPC binding. All work is
@@ -15,6 +16,19 @@ const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
 const preloadPath = join(app.getAppPath(), 'dist', 'electron', 'preload.cjs');
 
 async function main(): Promise<void> {
+  // One Narwhal at a time: a second launch hands over to the first (which comes to the front) and
+  // exits, rather than a second set of services racing the first over the same settings and keys.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  let window: BrowserWindow | undefined;
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
   await app.whenReady();
   const dataDir = resolveDataDir({
     flag: process.argv.find((arg) => arg.startsWith('--data-dir='))?.slice('--data-dir='.length),
@@ -36,7 +50,13 @@ async function main(): Promise<void> {
 
   const binding = bindIpc(ipcMain, (send) => narwhal.server.connect(send));
 
-  const window = new BrowserWindow({
+  installQuitGuard(app, narwhal.jobs, (running) => {
+    const question = quitQuestion(running);
+    const answer = dialog.showMessageBoxSync({ type: 'question', ...question, defaultId: 0, cancelId: 0, noLink: true });
+    return answer === 1;
+  });
+
+  window = new BrowserWindow({
     width: 1280,
     height: 820,
     title: 'Narwhal',
