@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cacheConfigSchema } from '../caches/config';
+import { cacheConfigInputSchema, cacheConfigSchema } from '../caches/config';
 import { call, job } from './define';
 import { errorCodes } from './errors';
 import { jobIdSchema, jobViewSchema } from './jobs';
@@ -115,15 +115,17 @@ export const contract = {
   },
   caches: {
     list: call(z.void(), z.object({ caches: z.array(cacheViewSchema), selectedId: id.nullable() })),
-    add: call(z.object({ name: nameSchema, config: cacheConfigSchema }), cacheViewSchema),
-    update: call(z.object({ cacheId: id, name: nameSchema, config: cacheConfigSchema }), cacheViewSchema),
+    /** A folder path may start with `~`, which the service expands; saving a bucket, folder or URL twice is a conflict. */
+    add: call(z.object({ name: nameSchema, config: cacheConfigInputSchema }), cacheViewSchema),
+    update: call(z.object({ cacheId: id, name: nameSchema, config: cacheConfigInputSchema }), cacheViewSchema),
     remove: call(cacheRef, z.void()),
     select: call(cacheRef, z.void()),
     /** Reads nix-cache-info; a failure is a result with a plain message, not an exception. */
     test: call(cacheRef, testResultSchema),
     /** Creates the bucket or folder if missing and writes nix-cache-info. */
     initialise: call(
-      cacheRef.extend({ wantMassQuery: z.boolean(), priority: z.number().int().min(0).max(1000) }),
+      // A field left out keeps what an existing nix-cache-info says (or stays unset on a new one).
+      cacheRef.extend({ wantMassQuery: z.boolean().optional(), priority: z.number().int().min(0).max(1000).optional() }),
       cacheInfoSchema,
     ),
   },

@@ -1,41 +1,93 @@
 import { z } from 'zod';
+import { folderPathProblem, normaliseFolderPath } from './folder-path';
 
 /**
  * How Narwhal reaches a cache. The fields a user edits are typed; every other Nix store setting
  * (compression, secret-key, write-nar-listing, ...) is kept verbatim in `settings`, in order, so a
  * store URL survives import and export unchanged.
+ *
+ * Every error message names the field and says what is wrong with the value in words a person can
+ * act on (the form shows them next to the field, a pasted store URL shows them alone); none is zod's
+ * generic text.
  */
-const setting = z.tuple([z.string().min(1), z.string()]);
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'nothing' : String(value));
+
+const setting = z.tuple(
+  [
+    z.string({ error: 'A store setting needs a name.' }).min(1, 'A store setting needs a name.'),
+    z.string({ error: (issue) => `The value of a store setting must be text, not ${shown(issue.input)}.` }),
+  ],
+  { error: 'Store settings are pairs of a name and a value.' },
+);
+const settings = z.array(setting, { error: 'Store settings are a list of name and value pairs.' }).default([]);
+
+const bucketRule = 'use lowercase letters, digits, dots and hyphens (underscores on some providers), starting and ending with a letter or digit';
 
 export const s3ConfigSchema = z.object({
   kind: z.literal('s3'),
   bucket: z
-    .string()
-    .min(3, 'A bucket name has 3 to 63 characters.')
-    .max(63, 'A bucket name has 3 to 63 characters.')
-    .regex(/^[a-z0-9][a-z0-9.\-_]*[a-z0-9]$/, 'A bucket name is lowercase letters, digits, dots, hyphens (and underscores on some providers).'),
-  region: z.string().regex(/^[a-z0-9-]*$/, 'A region is like us-east-1.').optional(),
+    .string({ error: 'An S3 cache needs a bucket name.' })
+    .min(3, { error: (issue) => `The bucket name ${shown(issue.input)} is too short: a bucket name has 3 to 63 characters.` })
+    .max(63, { error: (issue) => `The bucket name ${shown(issue.input)} is too long: a bucket name has 3 to 63 characters.` })
+    .regex(/^[a-z0-9][a-z0-9.\-_]*[a-z0-9]$/, { error: (issue) => `The bucket name ${shown(issue.input)} is not valid: ${bucketRule}.` }),
+  region: z
+    .string({ error: (issue) => `region must be text such as us-east-1, not ${shown(issue.input)}.` })
+    .regex(/^[a-z0-9-]*$/, { error: (issue) => `The region ${shown(issue.input)} is not valid: a region is like us-east-1.` })
+    .optional(),
   /** Host[:port] or a full URL of an S3-compatible server; absent means AWS. */
-  endpoint: z.string().min(1).optional(),
-  scheme: z.enum(['http', 'https']).optional(),
-  profile: z.string().min(1).optional(),
-  addressingStyle: z.enum(['auto', 'path', 'virtual']).optional(),
-  settings: z.array(setting).default([]),
+  endpoint: z
+    .string({ error: (issue) => `endpoint must be text such as minio.example.org:9000, not ${shown(issue.input)}.` })
+    .min(1, 'The endpoint is empty: leave it out for AWS, or give the host of your S3 server, such as minio.example.org:9000.')
+    .regex(/^[^\s]+$/, { error: (issue) => `The endpoint ${shown(issue.input)} contains a space; give a host such as minio.example.org:9000.` })
+    .optional(),
+  scheme: z.enum(['http', 'https'], { error: (issue) => `scheme must be http or https, not ${shown(issue.input)}.` }).optional(),
+  profile: z
+    .string({ error: (issue) => `profile must be the name of an AWS profile, not ${shown(issue.input)}.` })
+    .min(1, 'The AWS profile name is empty: leave it out to use the default credentials.')
+    .optional(),
+  addressingStyle: z
+    .enum(['auto', 'path', 'virtual'], { error: (issue) => `addressing-style must be auto, path or virtual, not ${shown(issue.input)}.` })
+    .optional(),
+  settings,
 });
 
-export const fileConfigSchema = z.object({
-  kind: z.literal('file'),
-  path: z.string().regex(/^\//, 'A folder cache needs an absolute path.'),
-  settings: z.array(setting).default([]),
-});
+/** `~` or `~/…`: a path the service expands to the home folder before it checks and saves it. */
+export const isHomeRelative = (path: string): boolean => /^~(?:[\\/]|$)/.test(path);
+
+function folderPathSchema(acceptHome: boolean) {
+  return z
+    .string({ error: (issue) => `A folder cache needs the path of its folder, not ${shown(issue.input)}.` })
+    .superRefine((path, ctx) => {
+      const problem = acceptHome && isHomeRelative(path) ? undefined : folderPathProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform(normaliseFolderPath);
+}
+
+function fileSchema(acceptHome: boolean) {
+  return z.object({ kind: z.literal('file'), path: folderPathSchema(acceptHome), settings });
+}
+
+export const fileConfigSchema = fileSchema(false);
 
 export const httpConfigSchema = z.object({
   kind: z.literal('http'),
-  url: z.string().regex(/^https?:\/\/[^/\s]+/, 'An HTTP cache needs an http:// or https:// URL.'),
-  settings: z.array(setting).default([]),
+  url: z
+    .string({ error: 'An HTTP cache needs an http:// or https:// URL.' })
+    .regex(/^https?:\/\/[^/\s]+/, { error: (issue) => `An HTTP cache needs an http:// or https:// URL; ${shown(issue.input)} is not one.` }),
+  settings,
 });
 
-export const cacheConfigSchema = z.discriminatedUnion('kind', [s3ConfigSchema, fileConfigSchema, httpConfigSchema]);
+const kindError = { error: (issue: { input?: unknown }) => `kind must be s3, file or http, not ${shown((issue.input as { kind?: unknown } | undefined)?.kind)}.` };
+
+/** A saved cache's configuration: what settings hold and the API returns. Folder paths are absolute. */
+export const cacheConfigSchema = z.discriminatedUnion('kind', [s3ConfigSchema, fileConfigSchema, httpConfigSchema], kindError);
+
+/**
+ * What a page may send to add or edit a cache: the same, except that a folder path may start with
+ * `~`, which the service expands to the home folder it knows (the page does not) before saving.
+ */
+export const cacheConfigInputSchema = z.discriminatedUnion('kind', [s3ConfigSchema, fileSchema(true), httpConfigSchema], kindError);
 
 export type S3Config = z.output<typeof s3ConfigSchema>;
 export type FileConfig = z.output<typeof fileConfigSchema>;

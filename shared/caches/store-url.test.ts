@@ -48,12 +48,61 @@ describe('Nix store URLs', () => {
     ['ssh://host', /"ssh:\/\/" is not one of them/],
     ['s3://', /s3:\/\/BUCKET/],
     ['s3://bucket/key', /s3:\/\/BUCKET/],
-    ['s3://Bucket_Upper', /bucket: A bucket name is lowercase/],
-    ['s3://bucket?scheme=ftp', /scheme/],
+    ['s3://Bucket_Upper', /^The bucket name "Bucket_Upper" is not valid: use lowercase letters/],
+    ['s3://bucket?scheme=ftp', /^scheme must be http or https, not "ftp"\.$/],
     ['s3://bucket?region=a&region=b', /"region" is given twice/],
     ['file://relative/path', /absolute/],
+    ['file://C:/Users/me', /file:\/\/\/C:\/Users\/me \(three slashes\)/],
+    ['file:///tmp/100%', /percent-encoding/],
     ['s3://bucket?x=%zz', /percent-encoding/],
   ])('rejects %j with a clear message', (url, message) => {
     expect(() => parseStoreUrl(url)).toThrow(message);
+  });
+});
+
+describe('clear messages for every field of a configuration', () => {
+  it.each([
+    ['s3://bucket?scheme=gopher', 'scheme must be http or https, not "gopher".'],
+    ['s3://bucket?addressing-style=sideways', 'addressing-style must be auto, path or virtual, not "sideways".'],
+    ['s3://bucket?region=EU_West', 'The region "EU_West" is not valid: a region is like us-east-1.'],
+    ['s3://bucket?endpoint=', 'The endpoint is empty: leave it out for AWS, or give the host of your S3 server, such as minio.example.org:9000.'],
+    ['s3://bucket?profile=', 'The AWS profile name is empty: leave it out to use the default credentials.'],
+    ['s3://ab', 'The bucket name "ab" is too short: a bucket name has 3 to 63 characters.'],
+    [`s3://${'a'.repeat(64)}`, `The bucket name "${'a'.repeat(64)}" is too long: a bucket name has 3 to 63 characters.`],
+  ])('%s', (url, message) => {
+    expect(() => parseStoreUrl(url)).toThrow(message);
+    expect(message).not.toMatch(/Invalid|expected one of/);
+  });
+});
+
+describe('folder caches on every platform', () => {
+  it.each([
+    // [folder, store URL Nix reads as that folder]
+    ['/tmp/has space', 'file:///tmp/has%20space'],
+    ['/srv/caché/ñix-☃', 'file:///srv/cach%C3%A9/%C3%B1ix-%E2%98%83'],
+    ['/srv/100%/a?b#c', 'file:///srv/100%25/a%3Fb%23c'],
+    ["/srv/a+b&c=d(e)'f,g;h:i@j!k$l*m~n", "file:///srv/a+b&c=d(e)'f,g;h:i@j!k$l*m~n"],
+    ['C:\\Users\\me\\AppData\\Roaming\\Narwhal\\local-cache', 'file:///C:/Users/me/AppData/Roaming/Narwhal/local-cache'],
+    ['C:\\Program Files\\Nix Cache', 'file:///C:/Program%20Files/Nix%20Cache'],
+    ['\\\\server\\share\\nix', 'file:////server/share/nix'],
+  ])('%s is %s, and reads back as the same folder', (path, url) => {
+    const config = { kind: 'file' as const, path, settings: [] as Array<[string, string]> };
+    expect(formatStoreUrl(config)).toBe(url);
+    expect(parseStoreUrl(url).config).toEqual(config);
+    expect(parseStoreUrl(`${url}?compression=zstd`).config).toEqual({ ...config, settings: [['compression', 'zstd']] });
+  });
+
+  it('reads a Windows path written with forward slashes as the same folder', () => {
+    const { config } = parseStoreUrl('file:///C:/Users/me/cache');
+    expect(config).toEqual({ kind: 'file', path: 'C:\\Users\\me\\cache', settings: [] });
+  });
+
+  it('takes raw spaces and non-ASCII characters in a pasted URL as they are', () => {
+    expect(parseStoreUrl('file:///tmp/has space/é').config).toMatchObject({ path: '/tmp/has space/é' });
+  });
+
+  it('warns that Nix before 2.10 cannot use a folder whose URL needs escapes', () => {
+    expect(parseStoreUrl('file:///tmp/has%20space').warnings).toEqual([expect.stringMatching(/Nix 2\.9 and older cannot use the folder "\/tmp\/has space"/)]);
+    expect(parseStoreUrl('file:///tmp/plain').warnings).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { CacheConfig } from './config';
 import { cacheConfigSchema } from './config';
+import { fileUrlToFolder, folderToFileUrl, nixCannotReadBefore210 } from './folder-path';
 
 /**
  * Nix store URLs ⇄ cache configurations.
@@ -84,8 +85,16 @@ export function parseStoreUrl(input: string): ParsedStoreUrl {
       settings: params.filter(([k]) => !(s3Typed as readonly string[]).includes(k)),
     };
   } else if (scheme === 'file') {
-    if (!rest.startsWith('/')) throw new StoreUrlError(`A file store URL is file:///absolute/path; got "${url}".`);
-    candidate = { kind: 'file', path: decode(rest, 'the path'), settings: params };
+    let path: string;
+    try {
+      path = fileUrlToFolder(rest);
+    } catch (e) {
+      throw new StoreUrlError((e as Error).message);
+    }
+    if (nixCannotReadBefore210(path)) {
+      warnings.push(`Nix 2.9 and older cannot use the folder "${path}" through a file:// URL (they do not decode %-escapes); Nix 2.10 and later can.`);
+    }
+    candidate = { kind: 'file', path, settings: params };
   } else if (scheme === 'http' || scheme === 'https') {
     candidate = { kind: 'http', url: `${scheme}://${rest}`.replace(/\/+$/, ''), settings: params };
   } else {
@@ -93,11 +102,8 @@ export function parseStoreUrl(input: string): ParsedStoreUrl {
   }
 
   const parsed = cacheConfigSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.');
-    throw new StoreUrlError(field ? `${field}: ${issue.message}` : issue.message);
-  }
+  // Each message of the schema names its field and the bad value, so it is shown as it is.
+  if (!parsed.success) throw new StoreUrlError(parsed.error.issues[0]!.message);
   return { config: parsed.data, warnings };
 }
 
@@ -118,7 +124,7 @@ export function formatStoreUrl(config: CacheConfig): string {
       break;
     }
     case 'file':
-      base = `file://${encodeURI(config.path)}`;
+      base = folderToFileUrl(config.path);
       params = config.settings;
       break;
     case 'http':
