@@ -22,8 +22,10 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
-  let window: BrowserWindow | undefined;
+  // Filled in once the window exists; a launch before that has nothing to focus yet.
+  const ours: { window?: BrowserWindow } = {};
   app.on('second-instance', () => {
+    const window = ours.window;
     if (!window) return;
     if (window.isMinimized()) window.restore();
     window.focus();
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     return answer === 1;
   });
 
-  window = new BrowserWindow({
+  const window = new BrowserWindow({
     width: 1280,
     height: 820,
     title: 'Narwhal',
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
       webviewTag: false,
     },
   });
+  ours.window = window;
   binding.attach(window);
 
   // Checklist 13-14: no navigation away from the app and no new windows.
