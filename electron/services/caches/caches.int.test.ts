@@ -71,8 +71,10 @@ describe('S3 caches against a real RGW', () => {
 
   it('says plainly what is wrong with a connection', async () => {
     const bucket = await createBucket(rgw, uniqueBucketName('errors'));
+    // One saved connection per bucket: each variant is tried as an edit of the same one.
     const caches = await service();
-    const problem = async (config: ReturnType<typeof s3>) => caches.test((await caches.add('x', config)).id);
+    const cache = await caches.add('x', s3(bucket));
+    const problem = async (config: ReturnType<typeof s3>) => caches.test((await caches.update(cache.id, 'x', config)).id);
     expect(await problem(s3(bucket, 'wrong-secret'))).toMatchObject({ code: 'bad-credentials', message: expect.stringContaining('the secret key is wrong') });
     expect(await problem(s3(bucket, 'unknown-key'))).toMatchObject({ code: 'bad-credentials', message: expect.stringContaining('access key is unknown') });
     expect(await problem(s3(bucket, 'other-user'))).toMatchObject({ code: 'access-denied' });

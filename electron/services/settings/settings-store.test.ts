@@ -18,6 +18,21 @@ describe('SettingsStore', () => {
     expect((await store.load()).settings).toEqual(sample);
   });
 
+  it('keeps a built-in cache in a Windows data folder, and UNC shares', async () => {
+    const store = new SettingsStore(await fresh());
+    const windows = {
+      version: 1 as const,
+      caches: [
+        { id: 'c-1', name: 'Local cache', config: { kind: 'file' as const, path: 'C:\\Users\\me\\AppData\\Roaming\\Narwhal\\local-cache', settings: [] }, builtIn: true },
+        { id: 'c-2', name: 'Share', config: { kind: 'file' as const, path: '\\\\nas\\nix\\cache', settings: [] }, builtIn: false },
+      ],
+      selectedId: 'c-1',
+    };
+    await store.save(windows);
+    const loaded = await store.load();
+    expect(loaded).toEqual({ settings: windows });
+  });
+
   it.each([
     ['not JSON', '{"version": 1, "caches": [', /not JSON/],
     ['a wrong shape', JSON.stringify({ version: 1, caches: [{ id: 'x' }], selectedId: null }), /caches\.0\.name/],
