@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../../../shared/api/errors';
 import type { SecretKey } from '../../../shared/nix/keys';
@@ -34,13 +35,25 @@ export interface KeyInfo {
   createdAt: string;
 }
 
-/** Runs a key parser or generator; its FormatError becomes an input error that says what was wrong. */
-function explained<T>(what: string, make: () => T): T {
+/**
+ * Runs a key parser or generator; its FormatError becomes an input error that says what was wrong.
+ * `what` prefixes the message ("Not a Nix secret key: …"); without it the message stands alone,
+ * as a key name's does (it already says "key name …", and the form names its field once).
+ */
+function explained<T>(what: string | undefined, make: () => T): T {
   try {
     return make();
   } catch (e) {
-    throw new ApiError('invalid-input', `${what}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    throw new ApiError('invalid-input', what ? `${what}: ${message}` : `${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
   }
+}
+
+/** Where an exported secret may go: an absolute path (or one under `~/`), never a relative one whose meaning depends on the process. */
+function exportTarget(path: string, home: string): string {
+  const expanded = path === '~' || path.startsWith('~/') ? join(home, path.slice(1)) : path;
+  if (!isAbsolute(expanded)) throw new ApiError('invalid-input', `Save the secret key to an absolute path (like ${join(home, 'key.sec')}), not "${path}".`);
+  return resolve(expanded);
 }
 
 /**
@@ -67,7 +80,7 @@ export class KeyStore {
   }
 
   async generate(name: string): Promise<KeyInfo> {
-    return this.addSecret(explained('Key name', () => generateSecretKey(name.trim())), 'generated');
+    return this.addSecret(explained(undefined, () => generateSecretKey(name.trim())), 'generated');
   }
 
   async importSecret(text: string): Promise<KeyInfo> {
@@ -101,6 +114,41 @@ export class KeyStore {
     if (!record.secretFile) throw new ApiError('invalid-input', `${record.name} is a public key only; it cannot sign.`);
     if (!this.canOpen(record)) throw new ApiError('access-denied', `The secret of ${record.name} is encrypted with the desktop app's keychain; sign from the desktop app.`);
     return parseSecretKey(this.box.open(await readFile(join(this.dir, record.secretFile))));
+  }
+
+  /**
+   * Writes the secret key to a file of the user's choosing, as `nix key generate-secret` would
+   * (`name:base64`), so they can keep a copy: mode 0600, created new (an existing file is never
+   * overwritten), in a folder that must already exist. The secret goes from here to the file only;
+   * the caller gets the path back, never the key. Returns the absolute path written.
+   */
+  async exportSecret(id: string, path: string, home: string = homedir()): Promise<string> {
+    const target = exportTarget(path, home);
+    const text = formatSecretKey(await this.secretKey(id));
+    let file;
+    try {
+      // O_CREAT | O_EXCL: fails if anything (a file, a symlink) is already there.
+      file = await open(target, 'wx', 0o600);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new ApiError('conflict', `${target} already exists; Narwhal never overwrites a file. Choose another name.`);
+      if (code === 'ENOENT') throw new ApiError('not-found', `The folder ${dirname(target)} does not exist.`);
+      if (code === 'ENOTDIR') throw new ApiError('invalid-input', `${dirname(target)} is not a folder.`);
+      if (code === 'EISDIR') throw new ApiError('invalid-input', `${target} is a folder; give a file name.`);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new ApiError('access-denied', `Cannot write ${target}: permission denied.`);
+      throw new ApiError('internal', `Cannot write ${target}: ${(e as Error).message}`);
+    }
+    try {
+      await file.writeFile(text, 'utf8');
+      await file.sync();
+    } catch (e) {
+      await file.close().catch(() => undefined);
+      // A half-written key file is worse than none: it looks like a copy and is not.
+      await rm(target, { force: true });
+      throw new ApiError('internal', `Could not write ${target}: ${(e as Error).message}`);
+    }
+    await file.close();
+    return target;
   }
 
   /** The file `nix copy --to ...?secret-key=FILE` can use, when the secret is stored in plain text. */

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef } from 'react';
 
 /**
  * A modal on the native <dialog>: the browser gives it the focus trap, the inert background, Escape
@@ -8,6 +8,12 @@ import { useEffect, useId, useRef } from 'react';
  * The element marked `data-autofocus` gets the focus when the dialog opens and whenever `focusKey`
  * changes (a dialog that turns into its own result). React's autoFocus cannot do this: it focuses
  * before showModal() runs, which then moves the focus to the first button.
+ *
+ * When it closes, the focus goes back to whatever had it when the dialog opened (the button that
+ * opened it), as the browser would do for a dialog closed in place. Here the owner unmounts the
+ * dialog, and a dialog removed from the document leaves the focus on the page body, so this is done
+ * by hand: close first (a modal makes the rest of the page inert, so nothing behind it can take the
+ * focus), then focus the opener if it is still in the page.
  */
 export function Dialog({
   title,
@@ -24,10 +30,15 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  useEffect(() => {
+  // A layout effect: its clean-up runs while the dialog is still in the document, before the browser paints.
+  useLayoutEffect(() => {
     const dialog = ref.current!;
+    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
-    return () => dialog.close();
+    return () => {
+      dialog.close();
+      if (opener?.isConnected) opener.focus({ preventScroll: true });
+    };
   }, []);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[data-autofocus]')?.focus();

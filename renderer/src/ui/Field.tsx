@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { fieldErrorText } from './field-error';
 
 /**
  * A labelled control with its hint and error. The control gets the ids it must point at through
@@ -37,7 +38,7 @@ export function Field({
       )}
       {error && (
         <div className="field__error" id={`${id}-error`}>
-          {label}: {error}
+          {fieldErrorText(label, error)}
         </div>
       )}
     </div>

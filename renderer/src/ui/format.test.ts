@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, plural } from './format';
+import { formatCount, formatDuration, formatElapsed, plural } from './format';
 
 describe('format', () => {
   it('groups thousands the same way everywhere', () => {
@@ -12,5 +12,11 @@ describe('format', () => {
     expect(formatDuration(12.4)).toBe('12 ms');
     expect(formatDuration(1530)).toBe('1.5 s');
     expect(formatDuration(42_000)).toBe('42 s');
+  });
+
+  it('writes a running clock in whole seconds, then minutes', () => {
+    expect(formatElapsed(999)).toBe('0 s');
+    expect(formatElapsed(7_400)).toBe('7 s');
+    expect(formatElapsed(65_000)).toBe('1 min 05 s');
   });
 });

@@ -10,7 +10,7 @@ export function CacheDialogs() {
   const close = useCacheUi((s) => s.close);
   const caches = useCaches();
   if (!dialog) return null;
-  if (dialog.kind === 'add') return <CacheFormDialog onClose={close} />;
+  if (dialog.kind === 'add') return <CacheFormDialog onClose={close} startWith={dialog.startWith} />;
   const cache = caches.data?.caches.find((c) => c.id === dialog.cacheId);
   if (!cache) return null;
   switch (dialog.kind) {

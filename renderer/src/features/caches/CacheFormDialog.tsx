@@ -4,6 +4,7 @@ import type { AwsProfile, CacheView } from '../../../../shared/api/contract';
 import type { CacheKind } from '../../../../shared/caches/config';
 import { Dialog } from '../../ui/Dialog';
 import { Field } from '../../ui/Field';
+import { WrappingUrl } from '../../ui/WrappingUrl';
 import type { CacheFormState, FormField } from './cache-form';
 import { emptyForm, fieldLabels, formFromConfig, importStoreUrl, previewStoreUrl, validateForm } from './cache-form';
 import { useAwsProfiles, useSaveCache } from './queries';
@@ -25,7 +26,8 @@ const profileKinds: Record<AwsProfile['kind'], string> = {
 
 const fieldOrder: FormField[] = ['name', 'kind', 'bucket', 'region', 'endpoint', 'scheme', 'profile', 'addressingStyle', 'path', 'url'];
 
-export function CacheFormDialog({ cache, onClose }: { cache?: CacheView | undefined; onClose: () => void }) {
+/** `startWith: 'import'` opens the form with the focus in the store URL box (the empty state's "Import store URL…"). */
+export function CacheFormDialog({ cache, onClose, startWith = 'form' }: { cache?: CacheView | undefined; onClose: () => void; startWith?: 'form' | 'import' }) {
   const uid = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const [form, setForm] = useState<CacheFormState>(() => (cache ? { ...formFromConfig(cache.config), name: cache.name } : emptyForm()));
@@ -82,6 +84,7 @@ export function CacheFormDialog({ cache, onClose }: { cache?: CacheView | undefi
                   value={importUrl}
                   spellCheck={false}
                   placeholder="s3://bucket?region=…&profile=…"
+                  data-autofocus={startWith === 'import' ? true : undefined}
                   onChange={(e) => setImportUrl(e.target.value)}
                   onKeyDown={(e) => {
                     // Enter here imports; it must not save a half-filled form.
@@ -117,7 +120,7 @@ export function CacheFormDialog({ cache, onClose }: { cache?: CacheView | undefi
         </div>
 
         <Field id={id('name')} label={fieldLabels.name} error={errors.name}>
-          {(props) => <input {...props} className="input" value={form.name} onChange={set('name')} data-autofocus />}
+          {(props) => <input {...props} className="input" value={form.name} onChange={set('name')} data-autofocus={startWith === 'form' ? true : undefined} />}
         </Field>
 
         <fieldset className="kind-picker">
@@ -240,7 +243,7 @@ export function CacheFormDialog({ cache, onClose }: { cache?: CacheView | undefi
               Store URL
             </span>
             <output className="url-preview__value" aria-labelledby={id('preview-label')}>
-              {preview || '—'}
+              {preview ? <WrappingUrl url={preview} /> : '—'}
             </output>
           </div>
           <button type="button" className="button" onClick={onClose}>

@@ -1,6 +1,6 @@
 import type { KeyboardEvent } from 'react';
 import './caches.css';
-import { describeConfig } from '../../../../shared/caches/config';
+import { cacheSubtitle } from './cache-subtitle';
 import { KindIcon, kindLabels } from './KindBadge';
 import { useCaches, useSelectCache } from './queries';
 import { useCacheUi } from './ui-store';
@@ -36,7 +36,7 @@ export function CacheSidebar() {
           Could not load the saved caches: {caches.error.message}
         </p>
       )}
-      {caches.data && list.length === 0 && <p className="sidebar__note">No caches yet. Add an S3 bucket, a folder or an HTTP cache.</p>}
+      {caches.data && list.length === 0 && <p className="sidebar__note">None saved yet.</p>}
       <nav aria-label="Caches" onKeyDown={moveFocus}>
         <ul className="cache-list">
           {list.map((cache) => {
@@ -48,6 +48,7 @@ export function CacheSidebar() {
                   className="cache-link"
                   aria-current={selected ? 'true' : undefined}
                   aria-description={kindLabels[cache.config.kind]}
+                  title={cache.storeUrl}
                   onClick={() => !selected && select.mutate(cache.id)}
                 >
                   <KindIcon kind={cache.config.kind} />
@@ -56,7 +57,7 @@ export function CacheSidebar() {
                       {cache.name}
                       {cache.builtIn && <span className="tag">built-in</span>}
                     </span>
-                    <span className="cache-link__detail">{describeConfig(cache.config)}</span>
+                    <span className="cache-link__detail">{cacheSubtitle(cache.config)}</span>
                   </span>
                 </button>
               </li>

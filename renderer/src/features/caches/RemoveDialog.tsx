@@ -1,5 +1,6 @@
 import type { CacheView } from '../../../../shared/api/contract';
 import { Dialog } from '../../ui/Dialog';
+import { WrappingUrl } from '../../ui/WrappingUrl';
 import { useRemoveCache } from './queries';
 
 export function RemoveDialog({ cache, onClose }: { cache: CacheView; onClose: () => void }) {
@@ -12,7 +13,9 @@ export function RemoveDialog({ cache, onClose }: { cache: CacheView; onClose: ()
           stay as they are; you can add it again later.
         </p>
         <p>
-          <code className="wrap">{cache.storeUrl}</code>
+          <code>
+            <WrappingUrl url={cache.storeUrl} />
+          </code>
         </p>
         {remove.error && (
           <p className="message message--error" role="alert">

@@ -1,7 +1,30 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { CacheView, TestResult } from '../../../../shared/api/contract';
-import { formatDuration } from '../../ui/format';
+import { formatDuration, formatElapsed } from '../../ui/format';
+import { useElapsed } from '../../ui/useElapsed';
 import { problemLook } from './problems';
+import { TestCancelled, useTestRuns } from './test-runs';
+
+/** While a test runs: how long it has been waiting, ticking, and a way to stop waiting. */
+function Running({ cacheId, label }: { cacheId: string; label: string }) {
+  const run = useTestRuns((s) => s.runs[cacheId]);
+  const elapsed = useElapsed(run?.startedAt);
+  return (
+    <span className="test-status__running">
+      <span className="spinner" aria-hidden="true" /> {label}
+      {run && (
+        <>
+          <span className="fact fact--muted" role="timer" aria-label="Elapsed">
+            {formatElapsed(elapsed)}
+          </span>
+          <button type="button" className="button button--small" onClick={() => run.cancel()}>
+            Cancel
+          </button>
+        </>
+      )}
+    </span>
+  );
+}
 
 /** One line under the header: what the last test found. Details of a problem are in the main panel. */
 export function TestStatus({ cache, test }: { cache: CacheView; test: UseQueryResult<TestResult> }) {
@@ -10,7 +33,15 @@ export function TestStatus({ cache, test }: { cache: CacheView; test: UseQueryRe
   if (test.isPending) {
     body = (
       <span className="test-status__line">
-        <span className="spinner" aria-hidden="true" /> Testing the connection…
+        <Running cacheId={cache.id} label="Testing the connection…" />
+      </span>
+    );
+  } else if (test.error instanceof TestCancelled) {
+    body = (
+      <span className="test-status__line test-status__line--setup">
+        <span className="test-status__icon" aria-hidden="true">×</span>
+        <strong>Cancelled</strong>
+        <span className="fact fact--muted">{test.error.message} Press Test to try again.</span>
       </span>
     );
   } else if (test.error) {
@@ -44,7 +75,7 @@ export function TestStatus({ cache, test }: { cache: CacheView; test: UseQueryRe
       {body}
       {refreshing && (
         <span className="test-status__refreshing">
-          <span className="spinner" aria-hidden="true" /> Testing…
+          <Running cacheId={cache.id} label="Testing…" />
         </span>
       )}
     </div>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CacheView } from '../../../../shared/api/contract';
 import type { CacheConfig } from '../../../../shared/caches/config';
 import { api } from '../../api/client';
+import { runTest } from './test-runs';
 
 /**
  * Server state of the caches feature. Test results are keyed by the store URL as well as the id, so
@@ -40,7 +41,8 @@ export function useSelectCache() {
 export function useCacheTest(cache: CacheView | undefined) {
   return useQuery({
     queryKey: cache ? cacheKeys.test(cache) : ['test', 'none'],
-    queryFn: () => api.caches.test({ cacheId: cache!.id }),
+    // Cancellable by the user (the test line's Cancel) and when no view waits any more; see runTest.
+    queryFn: ({ signal }) => runTest(cache!.id, signal, (callSignal) => api.caches.test({ cacheId: cache!.id }, { signal: callSignal })),
     enabled: cache !== undefined,
     staleTime: 60_000,
   });
@@ -72,7 +74,8 @@ export function useRemoveCache() {
 export function useInitialiseCache(cache: CacheView) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (options: { wantMassQuery: boolean; priority: number }) => api.caches.initialise({ cacheId: cache.id, ...options }),
+    // Only what the user changed on a cache that has a nix-cache-info: the service keeps the rest as it is.
+    mutationFn: (request: { wantMassQuery?: boolean; priority?: number }) => api.caches.initialise({ cacheId: cache.id, ...request }),
     // Re-test: the header and the path list follow the test result.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: cacheKeys.test(cache) }),
   });

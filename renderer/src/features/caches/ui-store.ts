@@ -2,7 +2,7 @@ import { create } from 'zustand';
 
 /** Which cache dialog is open. One at a time: they are modal. */
 export type CacheDialog =
-  | { kind: 'add' }
+  | { kind: 'add'; startWith?: 'form' | 'import' }
   | { kind: 'edit'; cacheId: string }
   | { kind: 'remove'; cacheId: string }
   | { kind: 'initialise'; cacheId: string };

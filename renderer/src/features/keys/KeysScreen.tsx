@@ -1,23 +1,13 @@
-import type { KeyView } from '../../../../shared/api/contract';
 import { CopyButton } from '../../ui/CopyButton';
 import { useSelectedCache } from '../caches/queries';
 import { KeyDialogs } from './KeyDialogs';
-import { keyRole, publicKeyFileName, shortKey, snippetKey } from './key-format';
+import { downloadPublicKey } from './download';
+import { keyRole, shortKey, snippetKey } from './key-format';
 import { useKeysUi } from './keys-store';
 import { useKeys } from './queries';
 import { SnippetsPanel } from './SnippetsPanel';
 import { TrustedKeys } from './TrustedKeys';
 import './keys.css';
-
-/** Offers the public key as a file; the page never has anything else to offer. */
-function downloadPublicKey(key: KeyView) {
-  const url = URL.createObjectURL(new Blob([key.publicKey + '\n'], { type: 'text/plain' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = publicKeyFileName(key);
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * Signing keys and keys to verify with. Secrets stay in the main process: this screen gets names and

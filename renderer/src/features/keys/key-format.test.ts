@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyView } from '../../../../shared/api/contract';
-import { describeSource, keyRole, publicKeyFileName, shortKey, snippetKey } from './key-format';
+import { describeSource, keyRole, publicKeyFileName, shortKey, snippetKey, suggestedSecretPath } from './key-format';
 
 const key = (over: Partial<KeyView>): KeyView => ({ id: 'k-1', name: 'a-1', publicKey: 'a-1:45hB01QCQX9pECUFPmoxV+u8QXsk7pjw0hWwBjdm20w=', hasSecret: true, secretAvailable: true, encrypted: false, origin: 'generated', createdAt: '', ...over });
 
@@ -29,5 +29,10 @@ describe('key formatting', () => {
     expect(snippetKey([verify, signing], 'k-v')?.id).toBe('k-v');
     expect(snippetKey([verify, signing], 'k-gone')?.id).toBe('k-s');
     expect(snippetKey([], null)).toBeUndefined();
+  });
+
+  it('suggests a secret key file in the home folder, named after the key', () => {
+    expect(suggestedSecretPath({ name: 'cache.example.org-1' })).toBe('~/cache.example.org-1.sec');
+    expect(suggestedSecretPath({ name: 'a/b\\c-1' })).toBe('~/a_b_c-1.sec');
   });
 });

@@ -16,6 +16,11 @@ export function publicKeyFileName(key: Pick<KeyView, 'name'>): string {
   return `${key.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.pub`;
 }
 
+/** Where the Delete dialog suggests saving a copy of a secret key: the home folder (the main process expands `~/`). */
+export function suggestedSecretPath(key: Pick<KeyView, 'name'>): string {
+  return `~/${key.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.sec`;
+}
+
 /** A shortened public key for tables; the full one is in the title and copy button. */
 export function shortKey(publicKey: string): string {
   const colon = publicKey.indexOf(':');

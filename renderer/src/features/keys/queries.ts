@@ -34,3 +34,5 @@ export const useGenerateKey = () => useKeyMutation((name: string) => api.keys.ge
 export const useImportSecretKey = () => useKeyMutation((text: string) => api.keys.importSecret({ text }));
 export const useImportPublicKey = () => useKeyMutation((text: string) => api.keys.importPublic({ text }));
 export const useRemoveKey = () => useKeyMutation((keyId: string) => api.keys.remove({ keyId }));
+/** The main process writes the secret to the file; the page sends a path and gets the path back. */
+export const useExportSecret = () => useMutation({ mutationFn: (input: { keyId: string; path: string }) => api.keys.exportSecret(input) });
