@@ -28,7 +28,7 @@ describe('folder cache paths', () => {
     ['cache', /"cache" is relative; a folder cache needs an absolute path/],
     ['C:cache', /relative/],
     ['\\\\server', /not a complete network path/],
-    ['', /needs the path of its folder/],
+    ['', /Folder path is empty/],
     ['~/nix-cache', /starts with ~, which must be expanded to your home folder/],
   ])('refuses %j saying why', (path, message) => {
     expect(problem(folder(path))).toMatch(message);
@@ -47,16 +47,16 @@ describe('messages for every field', () => {
   it.each([
     [{ ...s3, scheme: 'gopher' }, 'scheme must be http or https, not "gopher".'],
     [{ ...s3, scheme: 7 }, 'scheme must be http or https, not 7.'],
-    [{ ...s3, addressingStyle: 'up' }, 'addressing-style must be auto, path or virtual, not "up".'],
-    [{ ...s3, region: 'Mars 1' }, 'The region "Mars 1" is not valid: a region is like us-east-1.'],
-    [{ ...s3, endpoint: 'my host' }, 'The endpoint "my host" contains a space; give a host such as minio.example.org:9000.'],
-    [{ ...s3, profile: '' }, 'The AWS profile name is empty: leave it out to use the default credentials.'],
-    [{ kind: 's3', settings: [] }, 'An S3 cache needs a bucket name.'],
+    [{ ...s3, addressingStyle: 'up' }, 'Addressing style must be auto, path or virtual, not "up".'],
+    [{ ...s3, region: 'Mars 1' }, 'Region "Mars 1" is not valid: a region is like us-east-1.'],
+    [{ ...s3, endpoint: 'my host' }, 'Endpoint "my host" contains a space; give a host such as minio.example.org:9000.'],
+    [{ ...s3, profile: '' }, 'AWS profile name is empty: leave it out to use the default credentials.'],
+    [{ kind: 's3', settings: [] }, 'Bucket name is missing: an S3 cache needs one.'],
     [{ ...s3, settings: [['', 'x']] }, 'A store setting needs a name.'],
     [{ ...s3, settings: 'compression=xz' }, 'Store settings are a list of name and value pairs.'],
-    [{ kind: 'http', url: 'ftp://x', settings: [] }, 'An HTTP cache needs an http:// or https:// URL; "ftp://x" is not one.'],
-    [{ kind: 'gopher', settings: [] }, 'kind must be s3, file or http, not "gopher".'],
-    [{ kind: 'file', path: 42, settings: [] }, 'A folder cache needs the path of its folder, not 42.'],
+    [{ kind: 'http', url: 'ftp://x', settings: [] }, 'URL "ftp://x" is not an http:// or https:// URL, which an HTTP cache needs.'],
+    [{ kind: 'gopher', settings: [] }, 'Kind must be s3, file or http, not "gopher".'],
+    [{ kind: 'file', path: 42, settings: [] }, 'Folder path must be text, not 42.'],
   ])('%j', (config, message) => {
     expect(problem(config)).toBe(message);
   });

@@ -6,9 +6,9 @@ import { folderPathProblem, normaliseFolderPath } from './folder-path';
  * (compression, secret-key, write-nar-listing, ...) is kept verbatim in `settings`, in order, so a
  * store URL survives import and export unchanged.
  *
- * Every error message names the field and says what is wrong with the value in words a person can
- * act on (the form shows them next to the field, a pasted store URL shows them alone); none is zod's
- * generic text.
+ * Every error message starts with the field's name (as the form labels it) and says what is wrong
+ * with the value in words a person can act on: the form shows it once, under its field, and a pasted
+ * store URL shows it alone. None is zod's generic text.
  */
 const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'nothing' : String(value));
 
@@ -26,27 +26,27 @@ const bucketRule = 'use lowercase letters, digits, dots and hyphens (underscores
 export const s3ConfigSchema = z.object({
   kind: z.literal('s3'),
   bucket: z
-    .string({ error: 'An S3 cache needs a bucket name.' })
-    .min(3, { error: (issue) => `The bucket name ${shown(issue.input)} is too short: a bucket name has 3 to 63 characters.` })
-    .max(63, { error: (issue) => `The bucket name ${shown(issue.input)} is too long: a bucket name has 3 to 63 characters.` })
-    .regex(/^[a-z0-9][a-z0-9.\-_]*[a-z0-9]$/, { error: (issue) => `The bucket name ${shown(issue.input)} is not valid: ${bucketRule}.` }),
+    .string({ error: 'Bucket name is missing: an S3 cache needs one.' })
+    .min(3, { error: (issue) => `Bucket name ${shown(issue.input)} is too short: a bucket name has 3 to 63 characters.` })
+    .max(63, { error: (issue) => `Bucket name ${shown(issue.input)} is too long: a bucket name has 3 to 63 characters.` })
+    .regex(/^[a-z0-9][a-z0-9.\-_]*[a-z0-9]$/, { error: (issue) => `Bucket name ${shown(issue.input)} is not valid: ${bucketRule}.` }),
   region: z
-    .string({ error: (issue) => `region must be text such as us-east-1, not ${shown(issue.input)}.` })
-    .regex(/^[a-z0-9-]*$/, { error: (issue) => `The region ${shown(issue.input)} is not valid: a region is like us-east-1.` })
+    .string({ error: (issue) => `Region must be text such as us-east-1, not ${shown(issue.input)}.` })
+    .regex(/^[a-z0-9-]*$/, { error: (issue) => `Region ${shown(issue.input)} is not valid: a region is like us-east-1.` })
     .optional(),
   /** Host[:port] or a full URL of an S3-compatible server; absent means AWS. */
   endpoint: z
-    .string({ error: (issue) => `endpoint must be text such as minio.example.org:9000, not ${shown(issue.input)}.` })
-    .min(1, 'The endpoint is empty: leave it out for AWS, or give the host of your S3 server, such as minio.example.org:9000.')
-    .regex(/^[^\s]+$/, { error: (issue) => `The endpoint ${shown(issue.input)} contains a space; give a host such as minio.example.org:9000.` })
+    .string({ error: (issue) => `Endpoint must be text such as minio.example.org:9000, not ${shown(issue.input)}.` })
+    .min(1, 'Endpoint is empty: leave it out for AWS, or give the host of your S3 server, such as minio.example.org:9000.')
+    .regex(/^[^\s]+$/, { error: (issue) => `Endpoint ${shown(issue.input)} contains a space; give a host such as minio.example.org:9000.` })
     .optional(),
   scheme: z.enum(['http', 'https'], { error: (issue) => `scheme must be http or https, not ${shown(issue.input)}.` }).optional(),
   profile: z
-    .string({ error: (issue) => `profile must be the name of an AWS profile, not ${shown(issue.input)}.` })
-    .min(1, 'The AWS profile name is empty: leave it out to use the default credentials.')
+    .string({ error: (issue) => `AWS profile must be the name of a profile, not ${shown(issue.input)}.` })
+    .min(1, 'AWS profile name is empty: leave it out to use the default credentials.')
     .optional(),
   addressingStyle: z
-    .enum(['auto', 'path', 'virtual'], { error: (issue) => `addressing-style must be auto, path or virtual, not ${shown(issue.input)}.` })
+    .enum(['auto', 'path', 'virtual'], { error: (issue) => `Addressing style must be auto, path or virtual, not ${shown(issue.input)}.` })
     .optional(),
   settings,
 });
@@ -56,7 +56,7 @@ export const isHomeRelative = (path: string): boolean => /^~(?:[\\/]|$)/.test(pa
 
 function folderPathSchema(acceptHome: boolean) {
   return z
-    .string({ error: (issue) => `A folder cache needs the path of its folder, not ${shown(issue.input)}.` })
+    .string({ error: (issue) => `Folder path must be text, not ${shown(issue.input)}.` })
     .superRefine((path, ctx) => {
       const problem = acceptHome && isHomeRelative(path) ? undefined : folderPathProblem(path);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -73,12 +73,12 @@ export const fileConfigSchema = fileSchema(false);
 export const httpConfigSchema = z.object({
   kind: z.literal('http'),
   url: z
-    .string({ error: 'An HTTP cache needs an http:// or https:// URL.' })
-    .regex(/^https?:\/\/[^/\s]+/, { error: (issue) => `An HTTP cache needs an http:// or https:// URL; ${shown(issue.input)} is not one.` }),
+    .string({ error: 'URL is missing: an HTTP cache needs an http:// or https:// URL.' })
+    .regex(/^https?:\/\/[^/\s]+/, { error: (issue) => `URL ${shown(issue.input)} is not an http:// or https:// URL, which an HTTP cache needs.` }),
   settings,
 });
 
-const kindError = { error: (issue: { input?: unknown }) => `kind must be s3, file or http, not ${shown((issue.input as { kind?: unknown } | undefined)?.kind)}.` };
+const kindError = { error: (issue: { input?: unknown }) => `Kind must be s3, file or http, not ${shown((issue.input as { kind?: unknown } | undefined)?.kind)}.` };
 
 /** A saved cache's configuration: what settings hold and the API returns. Folder paths are absolute. */
 export const cacheConfigSchema = z.discriminatedUnion('kind', [s3ConfigSchema, fileConfigSchema, httpConfigSchema], kindError);

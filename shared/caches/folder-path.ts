@@ -21,14 +21,14 @@ export function folderPathStyle(path: string): FolderPathStyle | undefined {
 
 /** Why a path cannot be a folder cache's path, in words for the person who typed it; undefined when it can. */
 export function folderPathProblem(path: string): string | undefined {
-  if (path.trim() === '') return 'A folder cache needs the path of its folder.';
-  if (path.includes('\0')) return 'A folder path cannot contain a NUL character.';
+  if (path.trim() === '') return 'Folder path is empty: a folder cache needs the absolute path of its folder.';
+  if (path.includes('\0')) return 'Folder path cannot contain a NUL character.';
   if (/^~(?:[\\/]|$)/.test(path)) {
-    return `The folder path "${path}" starts with ~, which must be expanded to your home folder before it is saved; give the full path (such as /home/you/cache).`;
+    return `Folder path "${path}" starts with ~, which must be expanded to your home folder before it is saved; give the full path (such as /home/you/cache).`;
   }
-  if (/^\\\\/.test(path) && !uncPattern.test(path)) return `"${path}" is not a complete network path; write it as \\\\server\\share\\folder.`;
+  if (/^\\\\/.test(path) && !uncPattern.test(path)) return `Folder path "${path}" is not a complete network path; write it as \\\\server\\share\\folder.`;
   if (folderPathStyle(path) === undefined) {
-    return `The folder path "${path}" is relative; a folder cache needs an absolute path (/srv/nix-cache, C:\\nix-cache or \\\\server\\share\\nix-cache).`;
+    return `Folder path "${path}" is relative; a folder cache needs an absolute path (/srv/nix-cache, C:\\nix-cache or \\\\server\\share\\nix-cache).`;
   }
   return undefined;
 }

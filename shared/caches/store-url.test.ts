@@ -48,7 +48,7 @@ describe('Nix store URLs', () => {
     ['ssh://host', /"ssh:\/\/" is not one of them/],
     ['s3://', /s3:\/\/BUCKET/],
     ['s3://bucket/key', /s3:\/\/BUCKET/],
-    ['s3://Bucket_Upper', /^The bucket name "Bucket_Upper" is not valid: use lowercase letters/],
+    ['s3://Bucket_Upper', /^Bucket name "Bucket_Upper" is not valid: use lowercase letters/],
     ['s3://bucket?scheme=ftp', /^scheme must be http or https, not "ftp"\.$/],
     ['s3://bucket?region=a&region=b', /"region" is given twice/],
     ['file://relative/path', /absolute/],
@@ -63,12 +63,12 @@ describe('Nix store URLs', () => {
 describe('clear messages for every field of a configuration', () => {
   it.each([
     ['s3://bucket?scheme=gopher', 'scheme must be http or https, not "gopher".'],
-    ['s3://bucket?addressing-style=sideways', 'addressing-style must be auto, path or virtual, not "sideways".'],
-    ['s3://bucket?region=EU_West', 'The region "EU_West" is not valid: a region is like us-east-1.'],
-    ['s3://bucket?endpoint=', 'The endpoint is empty: leave it out for AWS, or give the host of your S3 server, such as minio.example.org:9000.'],
-    ['s3://bucket?profile=', 'The AWS profile name is empty: leave it out to use the default credentials.'],
-    ['s3://ab', 'The bucket name "ab" is too short: a bucket name has 3 to 63 characters.'],
-    [`s3://${'a'.repeat(64)}`, `The bucket name "${'a'.repeat(64)}" is too long: a bucket name has 3 to 63 characters.`],
+    ['s3://bucket?addressing-style=sideways', 'Addressing style must be auto, path or virtual, not "sideways".'],
+    ['s3://bucket?region=EU_West', 'Region "EU_West" is not valid: a region is like us-east-1.'],
+    ['s3://bucket?endpoint=', 'Endpoint is empty: leave it out for AWS, or give the host of your S3 server, such as minio.example.org:9000.'],
+    ['s3://bucket?profile=', 'AWS profile name is empty: leave it out to use the default credentials.'],
+    ['s3://ab', 'Bucket name "ab" is too short: a bucket name has 3 to 63 characters.'],
+    [`s3://${'a'.repeat(64)}`, `Bucket name "${'a'.repeat(64)}" is too long: a bucket name has 3 to 63 characters.`],
   ])('%s', (url, message) => {
     expect(() => parseStoreUrl(url)).toThrow(message);
     expect(message).not.toMatch(/Invalid|expected one of/);
