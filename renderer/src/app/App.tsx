@@ -3,6 +3,7 @@ import { CacheSidebar } from '../features/caches/CacheSidebar';
 import { ConnectionBanner, NoticesBanner, useAppInfo } from './Banners';
 import { MainPanel } from './MainPanel';
 import { KeysScreen } from '../features/keys/KeysScreen';
+import { JobsButton, JobsPanel } from '../features/jobs/JobsPanel';
 import type { View } from './view-store';
 import { useView } from './view-store';
 
@@ -32,6 +33,7 @@ export function App() {
             </button>
           ))}
         </nav>
+        <JobsButton />
         {info.data && (
           <span className="topbar__meta">
             v{info.data.version}
@@ -45,6 +47,7 @@ export function App() {
         <CacheSidebar />
         {view === 'keys' ? <KeysScreen /> : <MainPanel />}
       </div>
+      <JobsPanel />
       <CacheDialogs />
     </div>
   );

@@ -1,8 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { CacheView } from '../../../shared/api/contract';
 import { PathBrowser } from '../features/browse/PathBrowser';
-import { pathsKey } from '../features/browse/usePathListing';
+import { forgetListing } from '../features/browse/usePathListing';
 import { CacheHeader } from '../features/caches/CacheHeader';
 import { ProblemPanel } from '../features/caches/ProblemPanel';
 import { useCaches, useCacheTest, useSelectedCache } from '../features/caches/queries';
@@ -59,13 +58,12 @@ export function MainPanel() {
 }
 
 function CacheBody({ cache, test }: { cache: CacheView; test: ReturnType<typeof useCacheTest> }) {
-  const queryClient = useQueryClient();
   const problem = test.data?.status === 'problem';
   // A listing made before the cache broke (folder deleted, bucket emptied) says nothing about it
   // once it works again: list afresh then.
   useEffect(() => {
-    if (problem) queryClient.removeQueries({ queryKey: pathsKey(cache) });
-  }, [problem, cache, queryClient]);
+    if (problem) forgetListing(cache);
+  }, [problem, cache]);
 
   if (test.isPending) {
     return (

@@ -2,6 +2,8 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import './browse.css';
 import type { CacheView } from '../../../../shared/api/contract';
 import type { ApiError } from '../../../../shared/api/errors';
+import { api } from '../../api/client';
+import { useJobsPanel } from '../jobs/jobs-store';
 import { copyText } from '../../ui/clipboard';
 import { CopyButton } from '../../ui/CopyButton';
 import { formatCount, plural } from '../../ui/format';
@@ -23,6 +25,7 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
   const view = useBrowseView(viewKey);
   const setFilter = useBrowseStore((s) => s.setFilter);
   const select = useBrowseStore((s) => s.select);
+  const showJobs = useJobsPanel((s) => s.show);
   const filterRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<PathListHandle>(null);
   const [copied, setCopied] = useState<string | null>(null);
@@ -123,6 +126,8 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
                   else listRef.current?.focus();
                 } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
                   e.preventDefault();
+                  // The first ↓ from the filter lands on the first match, as in a combo box.
+                  if (!selectedVisible && visible?.length) onSelect(visible[0]!.hash);
                   listRef.current?.focus();
                 }
               }}
@@ -131,6 +136,16 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
               /
             </kbd>
           </div>
+        )}
+        {listing.listing && listing.jobId && (
+          <>
+            <button type="button" className="button button--small" onClick={() => showJobs(listing.jobId!)}>
+              Show in Jobs
+            </button>
+            <button type="button" className="button" onClick={() => void api.jobs.cancel({ jobId: listing.jobId! }).catch(() => undefined)}>
+              Stop listing
+            </button>
+          </>
         )}
         <button type="button" className="button" onClick={refresh} disabled={listing.listing}>
           {listing.listing ? 'Listing…' : 'Refresh'}
@@ -142,18 +157,44 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
           {loadingAll ? (
             <>
               <span className="spinner" aria-hidden="true" /> Loading names… {formatCount(Math.min(names.size, total))} of {plural(total, 'path')}
-              <button type="button" className="button button--small" onClick={stopLoadingAll}>
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => {
+                  // The button goes away: keep the keyboard on the list, where the advertised keys work.
+                  stopLoadingAll();
+                  listRef.current?.focus();
+                }}
+              >
                 Stop
               </button>
             </>
           ) : (
             <>
               Names are loaded for {formatCount(names.size)} of {plural(total, 'path')}, so a name search finds only those; hashes are always searched in full.
-              <button type="button" className="button button--small" onClick={loadAll}>
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => {
+                  loadAll();
+                  listRef.current?.focus();
+                }}
+              >
                 Load all names
               </button>
             </>
           )}
+        </div>
+      )}
+
+      {listing.error && visible !== undefined && (
+        <div className="browser__listing-error" role="alert">
+          <span>
+            <strong>Could not list the store paths</strong>, so the list is incomplete: {listing.error.message}
+          </span>
+          <button type="button" className="button button--small" onClick={refresh}>
+            Try again
+          </button>
         </div>
       )}
 
@@ -163,7 +204,7 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
         </div>
       )}
 
-      {visible === undefined ? (
+      {visible === undefined || (total === 0 && listing.listing) ? (
         listing.error ? (
           <ListingError error={listing.error} onRetry={refresh} />
         ) : (

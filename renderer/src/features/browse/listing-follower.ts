@@ -41,6 +41,9 @@ export class ListingFollower {
   private pulling = false;
   private pullAgain = false;
   private ended = false;
+  /** Why the job failed, and why reading its pages failed (a dropped connection; the next pull may succeed). */
+  private jobError: Error | null = null;
+  private pullError: Error | null = null;
 
   constructor(
     private readonly cacheId: string,
@@ -97,6 +100,7 @@ export class ListingFollower {
     const signal = this.follow!.signal;
     this.entries = [];
     this.ended = false;
+    this.jobError = this.pullError = null;
     this.set({ jobId: handle.id, entries: undefined, listing: true, progress: progress ?? { listed: 0, pages: 0 }, error: null });
     if (progress?.listed) void this.pull(handle.id, signal);
     handle.result.then(
@@ -107,7 +111,8 @@ export class ListingFollower {
       },
       (error: Error) => {
         if (signal.aborted) return;
-        this.set({ listing: false, progress: null, error });
+        this.jobError = error;
+        this.set({ listing: false, progress: null });
       },
     );
   }
@@ -136,17 +141,21 @@ export class ListingFollower {
           if (page.entries.length === 0 || this.entries.length >= page.total) break;
         }
         const done = complete && this.ended;
-        this.set({ entries: this.entries, error: null, ...(done ? { listing: false, progress: null } : {}) });
+        this.pullError = null;
+        this.set({ entries: this.entries, ...(done ? { listing: false, progress: null } : {}) });
       } while (this.pullAgain && !signal.aborted);
     } catch (error) {
-      if (!signal.aborted) this.set({ listing: false, progress: null, error: error as Error });
+      if (!signal.aborted) {
+        this.pullError = error as Error;
+        this.set({});
+      }
     } finally {
       this.pulling = false;
     }
   }
 
   private set(change: Partial<ListingSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...change };
+    this.snapshot = { ...this.snapshot, ...change, error: this.jobError ?? this.pullError };
     this.listeners.forEach((listener) => listener());
   }
 }

@@ -37,14 +37,23 @@ export function useNameResolution(cache: CacheView, entries: readonly PathEntry[
     if (known.length) names.fill(known.map((e) => e.hash), Object.fromEntries(known.map((e) => [e.hash, { name: e.name! }])));
   }, [entries, names]);
 
+  // Aborted when this view goes away: the main process stops reading narinfos nobody will look at.
+  const leaving = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    leaving.current = controller;
+    return () => controller.abort();
+  }, [names]);
+
   const flush = useCallback(() => {
     firstWant.current = null;
     const missing = names.missing(wanted.current);
+    const signal = leaving.current.signal;
     for (const batch of chunk(missing)) {
       names.claim(batch);
-      api.browse.resolveNames({ cacheId: cache.id, hashes: batch }).then(
+      api.browse.resolveNames({ cacheId: cache.id, hashes: batch }, { signal }).then(
         (result) => names.fill(batch, result.names),
-        (error: Error) => names.fail(batch, error.message),
+        (error: Error) => (signal.aborted ? names.release(batch) : names.fail(batch, error.message)),
       );
     }
   }, [names, cache.id]);
@@ -70,20 +79,24 @@ export function useNameResolution(cache: CacheView, entries: readonly PathEntry[
   const loadAll = useCallback(() => {
     if (!entries || stopAll.current) return;
     let stopped = false;
-    stopAll.current = () => {
-      stopped = true;
-    };
     setLoadingAll(true);
     const hashes = entries.map((e) => e.hash);
+    const stop = new AbortController();
+    const signal = AbortSignal.any([stop.signal, leaving.current.signal]);
+    stopAll.current = () => {
+      stopped = true;
+      stop.abort();
+    };
     const worker = async () => {
-      while (!stopped) {
+      while (!stopped && !signal.aborted) {
         const batch = names.missing(hashes).slice(0, maxHashesPerCall);
         if (batch.length === 0) return;
         names.claim(batch);
         try {
-          names.fill(batch, (await api.browse.resolveNames({ cacheId: cache.id, hashes: batch })).names);
+          names.fill(batch, (await api.browse.resolveNames({ cacheId: cache.id, hashes: batch }, { signal })).names);
         } catch (error) {
-          names.fail(batch, (error as Error).message);
+          if (signal.aborted) names.release(batch);
+          else names.fail(batch, (error as Error).message);
         }
       }
     };

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import type { JobView } from '../../../../shared/api/jobs';
+import { describeJob } from './describe-job';
+
+const base: JobView = { id: 'job-x-00000000', kind: 'browse.listPaths', title: 'List', state: 'running', input: {}, createdAt: 0 };
+
+describe('describeJob', () => {
+  it('says how far a listing got, with no fraction while it runs', () => {
+    expect(describeJob({ ...base, progress: { listed: 12_000, pages: 12 } })).toEqual({ detail: '12,000 paths listed in 12 pages so far' });
+    expect(describeJob({ ...base, state: 'done', progress: { listed: 5, pages: 1 }, output: { total: 5 } })).toEqual({ fraction: 1, detail: '5 paths listed' });
+    expect(describeJob({ ...base, state: 'failed', progress: { listed: 1, pages: 1 } })).toEqual({ detail: '1 path listed in 1 page' });
+  });
+
+  it('falls back to done of total for kinds it has no words for', () => {
+    expect(describeJob({ ...base, kind: 'push.paths', progress: { done: 3, total: 12 } })).toEqual({ fraction: 0.25, detail: '3 of 12' });
+    expect(describeJob({ ...base, kind: 'push.paths', state: 'queued' })).toEqual({ detail: 'Waiting for other jobs to finish' });
+  });
+});

@@ -1,0 +1,44 @@
+import type { JobView } from '../../../../shared/api/jobs';
+import { formatCount, plural } from '../../ui/format';
+
+export interface JobDescription {
+  /** 0..1 when the job knows how far it is; undefined for an indeterminate bar. */
+  fraction?: number;
+  /** Where it stands, in words ("12,000 paths listed in 12 pages"). */
+  detail: string;
+}
+
+type Progress = Record<string, unknown> | undefined;
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/**
+ * What the Jobs panel says about a job, by kind. A kind it does not know still gets its state and a
+ * generic `done / total` when its progress has those fields, so a new job kind shows up sensibly
+ * before anyone writes words for it here.
+ */
+export function describeJob(job: JobView): JobDescription {
+  const progress = job.progress as Progress;
+  const output = job.output as Progress;
+  switch (job.kind) {
+    case 'browse.listPaths': {
+      const listed = num(progress?.listed) ?? 0;
+      const pages = num(progress?.pages) ?? 0;
+      if (job.state === 'done') return { fraction: 1, detail: `${plural(num(output?.total) ?? listed, 'path')} listed` };
+      if (job.state === 'queued') return { detail: 'Waiting for other jobs to finish' };
+      return { detail: `${plural(listed, 'path')} listed${pages ? ` in ${plural(pages, 'page')}` : ''}${job.state === 'running' ? ' so far' : ''}` };
+    }
+  }
+  const done = num(progress?.done);
+  const total = num(progress?.total);
+  if (job.state === 'done') return { fraction: 1, detail: 'Finished' };
+  if (done !== undefined && total) return { fraction: Math.min(1, done / total), detail: `${formatCount(done)} of ${formatCount(total)}` };
+  return { detail: job.state === 'queued' ? 'Waiting for other jobs to finish' : '' };
+}
+
+export const stateLabel: Record<JobView['state'], string> = {
+  queued: 'Queued',
+  running: 'Running',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
