@@ -60,8 +60,8 @@ test('removing caches asks first, and with none left the app offers to add one',
   await confirm.getByRole('button', { name: 'Remove cache' }).click();
   await expect(confirm).toBeHidden();
   await expect(ui.sidebar(app).getByRole('button')).toHaveCount(0);
-  await expect(app.getByText('No cache selected')).toBeVisible();
-  await expect(app.getByText('No caches yet.', { exact: false })).toBeVisible();
+  await expect(app.getByText('No caches yet', { exact: true })).toBeVisible();
+  await expect(app.getByRole('button', { name: 'Import store URL…' })).toBeVisible();
   await shot(app, 'no-caches');
 });
 
