@@ -7,12 +7,13 @@ import { serve } from './commands/serve';
 import { info, ls } from './commands/store-commands';
 import type { CliCommand, CliIO } from './io';
 import { UsageError, writeLine } from './io';
+import { describeIoError, isExpectedIoError } from './io-errors';
 
 const commands: Record<string, { run: CliCommand; summary: string }> = {
   serve: { run: serve, summary: 'serve [--port N] [--host ADDR] [--data-dir DIR]   the UI in a browser, on loopback' },
   caches: { run: caches, summary: 'caches [--json] [--data-dir DIR]                 saved cache connections' },
-  info: { run: info, summary: 'info STORE-URL [--json]                         a cache\'s nix-cache-info' },
-  ls: { run: ls, summary: 'ls STORE-URL [--json]                           the store paths in a cache' },
+  info: { run: info, summary: 'info STORE-URL|NAME [--json] [--data-dir DIR]   a cache\'s nix-cache-info' },
+  ls: { run: ls, summary: 'ls STORE-URL|NAME [--json] [--data-dir DIR]     the store paths in a cache' },
   key: { run: key, summary: 'key generate --name NAME --out FILE | key public   make a signing key; public half of a secret on stdin' },
   nar: { run: nar, summary: 'nar dump PATH | nar ls FILE|- | nar extract FILE|- DIR   write, list and unpack NARs' },
   narinfo: { run: narinfo, summary: 'narinfo verify FILE|- --trusted-key KEY...      check a narinfo\'s signatures' },
@@ -22,14 +23,30 @@ export function usage(): string {
   return ['usage: narwhal COMMAND [ARGS]', '', ...Object.values(commands).map((c) => `  narwhal ${c.summary}`)].join('\n');
 }
 
+/**
+ * The AWS SDK (v3, ~3.1169) warns on every run under Node < 22 that its releases after January 2027
+ * will need Node 22. That is about the SDK's future, not about this command, and it would land in
+ * every CI log; the SDK's own switch turns off exactly that warning (read when an S3 client is made),
+ * and every other warning still shows. A value the user set explicitly wins.
+ */
+export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/** The first line of a command's summary: its synopsis, without the description. */
+function synopsis(name: string): string {
+  return `usage: narwhal ${commands[name]!.summary.split('  ')[0]}`;
+}
+
 /** Runs one command line; every error becomes a message on stderr and a non-zero status. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  quietSdkNodeVersionWarning();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     writeLine(name ? io.stdout : io.stderr, usage());
     return name ? 0 : 2;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     writeLine(io.stderr, `narwhal: unknown command "${name}"\n\n${usage()}`);
     return 2;
@@ -37,14 +54,25 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      writeLine(io.stderr, `narwhal ${name}: ${(e as Error).message}\nusage: narwhal ${command.summary.split('  ')[0]}`);
+    // Bad usage: what is wrong, then how it should look, once.
+    if (e instanceof UsageError) {
+      writeLine(io.stderr, `${e.options.by ?? `narwhal ${name}`}: ${e.message}\n${e.options.usage ?? synopsis(name)}`);
+      return 2;
+    }
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      writeLine(io.stderr, `narwhal ${name}: ${(e as Error).message}\n${synopsis(name)}`);
       return 2;
     }
     if (e instanceof ApiError) {
       writeLine(io.stderr, `narwhal ${name}: ${e.message}`);
       return 1;
     }
+    // A wrong path or a missing permission is the user's to fix: one sentence, no stack trace.
+    if (isExpectedIoError(e)) {
+      writeLine(io.stderr, `narwhal ${name}: ${describeIoError(e)}`);
+      return 1;
+    }
+    // Anything else is a bug in Narwhal: keep the stack for the report.
     writeLine(io.stderr, `narwhal ${name}: ${(e as Error).stack ?? String(e)}`);
     return 1;
   }

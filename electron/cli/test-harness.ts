@@ -2,8 +2,12 @@ import { PassThrough } from 'node:stream';
 import { runCli } from './main';
 
 /** For tests: runs one command line in-process with captured streams, as a shell would see it. */
-export async function runCommandLine(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: options.env ?? process.env, cwd: process.cwd() };
+export async function runCommandLine(
+  argv: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; /** stderr claims to be a terminal this wide, as a person's would. */ stderrTTY?: { columns: number } } = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: options.env ?? process.env, cwd: options.cwd ?? process.cwd() };
+  if (options.stderrTTY) Object.assign(io.stderr, { isTTY: true, columns: options.stderrTTY.columns });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   io.stdout.on('data', (c: Buffer) => out.push(c));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -59,10 +60,13 @@ describe('narwhal nar', () => {
 
   it('throws UsageError for bad usage (the dispatcher prints it, status 2)', async () => {
     await expect(run([])).rejects.toThrow(UsageError);
-    await expect(run(['frobnicate'])).rejects.toThrow('unknown subcommand "frobnicate"');
-    await expect(run(['constructor'])).rejects.toThrow('unknown subcommand "constructor"');
-    await expect(run(['dump'])).rejects.toThrow('nar dump takes exactly one PATH');
-    await expect(run(['extract', 'a'])).rejects.toThrow('nar extract takes a FILE (or - for stdin) and a DIR');
+    await expect(run(['frobnicate'])).rejects.toThrow('unknown subcommand "frobnicate" of narwhal nar');
+    await expect(run(['constructor'])).rejects.toThrow('unknown subcommand "constructor" of narwhal nar');
+    await expect(run(['dump'])).rejects.toThrow('missing PATH');
+    await expect(run(['dump', 'a', 'b'])).rejects.toThrow('unexpected argument "b"');
+    await expect(run(['extract', 'a'])).rejects.toThrow('missing DIR');
+    await expect(run(['extract'])).rejects.toThrow('missing FILE (or - for stdin) and DIR');
+    await expect(run(['extract', 'a'])).rejects.toMatchObject({ options: { by: 'narwhal nar extract', usage: 'usage: narwhal nar extract FILE|- DIR' } });
     await expect(run(['ls', '--bogus'])).rejects.toMatchObject({ code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' });
   });
 
@@ -97,7 +101,7 @@ describe('narwhal nar', () => {
 
     const missing = await run(['ls', 'nope.nar']);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(`narwhal nar ls: ENOENT: no such file or directory, open '${path.join(tmp, 'nope.nar')}'\n`);
+    expect(missing.stderr).toBe(`narwhal nar ls: cannot open ${path.join(tmp, 'nope.nar')}: no such file or folder\n`);
 
     const dumpMissing = await run(['dump', 'nope']);
     expect(dumpMissing.status).toBe(1);
@@ -142,5 +146,45 @@ describe('narwhal nar', () => {
     const r = await run(['dump', '.'], { stdout: tty });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('refusing to write a binary NAR to a terminal');
+  });
+
+  describe('a compressed NAR, as binary caches store them', () => {
+    const compress = (tool: string) => execFileSync(tool, ['-c'], { input: treeNar, maxBuffer: 64 << 20 });
+    const expected = async () => Buffer.from(encodeNarListing(await buildNarListing([treeNar])));
+
+    it.each([
+      ['xz', 'xz -d'],
+      ['zstd', 'zstd -d'],
+      ['bzip2', 'bzip2 -d'],
+    ])('says a %s-compressed NAR is compressed, and how to decompress it (ls and extract, file and stdin)', async (tool, decompress) => {
+      fs.writeFileSync(path.join(tmp, `tree.nar.${tool}`), compress(tool));
+      const ls = await run(['ls', `tree.nar.${tool}`]);
+      expect(ls.status).toBe(1);
+      expect(ls.stderr).toBe(`narwhal nar ls: tree.nar.${tool} is ${tool}-compressed; decompress it first (${decompress} < tree.nar.${tool} | narwhal nar ls -)\n`);
+      const fromStdin = await run(['ls', '-'], { stdin: compress(tool) });
+      expect(fromStdin.stderr).toBe(`narwhal nar ls: the input is ${tool}-compressed; decompress it first (${decompress} < FILE | narwhal nar ls -)\n`);
+      const ex = await run(['extract', `tree.nar.${tool}`, `out-${tool}`]);
+      expect(ex.status).toBe(1);
+      expect(ex.stderr).toBe(`narwhal nar extract: tree.nar.${tool} is ${tool}-compressed; decompress it first (${decompress} < tree.nar.${tool} | narwhal nar extract - out-${tool})\n`);
+      expect(fs.existsSync(path.join(tmp, `out-${tool}`))).toBe(false);
+    });
+
+    it('reads a gzip-compressed NAR as it is (Node has gzip built in)', async () => {
+      fs.writeFileSync(path.join(tmp, 'tree.nar.gz'), compress('gzip'));
+      const ls = await run(['ls', 'tree.nar.gz']);
+      expect(ls).toMatchObject({ status: 0, stderr: '' });
+      expect(ls.stdout.equals(await expected())).toBe(true);
+      expect((await run(['ls', '-'], { stdin: compress('gzip') })).stdout.equals(await expected())).toBe(true);
+      const ex = await run(['extract', 'tree.nar.gz', 'out-gz']);
+      expect(ex.status).toBe(0);
+      expect((await collect(dumpPath(path.join(tmp, 'out-gz')))).equals(treeNar)).toBe(true);
+      const broken = await run(['ls', '-'], { stdin: compress('gzip').subarray(0, 100) });
+      expect(broken).toMatchObject({ status: 1, stderr: expect.stringMatching(/^narwhal nar ls: /) });
+    });
+
+    it('still calls a NAR with bad magic what it is, and reads tiny inputs', async () => {
+      expect((await run(['ls', '-'], { stdin: Buffer.from('hello world, not a NAR at all') })).stderr).toMatch(/bad magic/);
+      expect((await run(['ls', '-'], { stdin: Buffer.from([0x1f]) })).stderr).toMatch(/narwhal nar ls: NAR byte/);
+    });
   });
 });

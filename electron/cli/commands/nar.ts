@@ -8,7 +8,9 @@ import { buildNarListing } from '../../services/nar/nar-listing';
 import { NarError } from '../../services/nar/nar-reader';
 import { NarDumpError, dumpPath } from '../../services/nar/nar-writer';
 import type { CliCommand, CliIO } from '../io';
-import { UsageError, writeLine } from '../io';
+import { UsageError, expectPositionals, isTerminal, subcommandError, writeLine } from '../io';
+import { describeIoError, isExpectedIoError } from '../io-errors';
+import { CompressedNarError, openNarInput } from '../nar-input';
 
 export const narUsage = [
   'usage: narwhal nar dump PATH            write the NAR of PATH to stdout (same bytes as nix-store --dump)',
@@ -54,25 +56,23 @@ function inputStream(file: string, io: CliIO): Readable {
   return fs.createReadStream(nodePath.resolve(io.cwd, file), { highWaterMark: readChunk });
 }
 
-function isTty(stream: Writable): boolean {
-  return (stream as Writable & { isTTY?: boolean }).isTTY === true;
-}
-
 /** Errors a user can act on get their message only; anything else is a bug and keeps its stack. */
 function report(io: CliIO, sub: string, err: unknown): number {
-  const expected =
-    err instanceof NarError ||
-    err instanceof NarDumpError ||
-    err instanceof NarExtractError ||
-    typeof (err as NodeJS.ErrnoException)?.code === 'string';
-  const text = expected ? (err as Error).message : ((err as Error)?.stack ?? String(err));
+  const expected = err instanceof NarError || err instanceof NarDumpError || err instanceof NarExtractError || err instanceof CompressedNarError;
+  const text = expected ? (err as Error).message : isExpectedIoError(err) ? describeIoError(err) : ((err as Error)?.stack ?? String(err));
   writeLine(io.stderr, `narwhal nar ${sub}: ${text}`);
   return 1;
 }
 
+/** The usage line of one subcommand, for its usage errors. */
+function usageOf(sub: string): { by: string; usage: string } {
+  const line = narUsage.split('\n').find((l) => l.includes(`narwhal nar ${sub} `))!;
+  return { by: `narwhal nar ${sub}`, usage: `usage: ${line.replace(/^(usage:)?\s+/, '').replace(/\s{2,}.*$/, '')}` };
+}
+
 async function dump(args: string[], io: CliIO): Promise<number> {
-  if (args.length !== 1) throw new UsageError('nar dump takes exactly one PATH');
-  if (isTty(io.stdout)) {
+  expectPositionals(args, ['PATH'], usageOf('dump'));
+  if (isTerminal(io.stdout)) {
     writeLine(io.stderr, 'narwhal nar dump: refusing to write a binary NAR to a terminal; redirect stdout');
     return 1;
   }
@@ -85,20 +85,22 @@ async function dump(args: string[], io: CliIO): Promise<number> {
 }
 
 async function ls(args: string[], io: CliIO): Promise<number> {
-  if (args.length !== 1) throw new UsageError('nar ls takes exactly one FILE (or - for stdin)');
-  const listing = await buildNarListing(inputStream(args[0]!, io));
+  expectPositionals(args, ['FILE (or - for stdin)'], usageOf('ls'));
+  const file = args[0]!;
+  const listing = await buildNarListing(await openNarInput(inputStream(file, io), file, (f) => `narwhal nar ls ${f}`));
   // The exact bytes Nix writes to `<hash>.ls` (no trailing newline), so `> x.ls` reproduces the file;
   // a newline only for a person at a terminal.
   const wait = writeChunk(io.stdout, encodeNarListing(listing));
   if (wait) await wait;
-  if (isTty(io.stdout)) io.stdout.write('\n');
+  if (isTerminal(io.stdout)) io.stdout.write('\n');
   return 0;
 }
 
 async function extract(args: string[], io: CliIO): Promise<number> {
-  if (args.length !== 2) throw new UsageError('nar extract takes a FILE (or - for stdin) and a DIR');
-  const target = nodePath.resolve(io.cwd, args[1]!);
-  const summary = await extractNar(inputStream(args[0]!, io), target);
+  expectPositionals(args, ['FILE (or - for stdin)', 'DIR'], usageOf('extract'));
+  const [file, dir] = args as [string, string];
+  const target = nodePath.resolve(io.cwd, dir);
+  const summary = await extractNar(await openNarInput(inputStream(file, io), file, (f) => `narwhal nar extract ${f} ${dir}`), target);
   const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   writeLine(
     io.stderr,
@@ -123,9 +125,8 @@ export const nar: CliCommand = async (argv, io) => {
     return 0;
   }
   const [sub, ...rest] = positionals;
-  if (!sub) throw new UsageError(`missing subcommand\n${narUsage}`);
-  const run = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
-  if (!run) throw new UsageError(`unknown subcommand "${sub}"\n${narUsage}`);
+  if (sub === undefined || !Object.hasOwn(subcommands, sub)) throw subcommandError('nar', sub, narUsage);
+  const run = subcommands[sub]!;
   try {
     return await run(rest, io);
   } catch (err) {

@@ -1,18 +1,48 @@
 import { parseArgs } from 'node:util';
+import type { CacheConfig } from '../../../shared/caches/config';
 import { parseStoreUrl, StoreUrlError } from '../../../shared/caches/store-url';
 import { listPathHashes, resolveNames } from '../../services/browse/list-paths';
 import { readCacheInfo } from '../../services/caches/cache-service';
+import { resolveDataDir } from '../../services/settings/data-dir';
+import { SettingsStore } from '../../services/settings/settings-store';
 import type { CacheStore } from '../../services/stores/cache-store';
 import { openStore } from '../../services/stores/open-store';
 import type { CliCommand, CliIO } from '../io';
-import { UsageError, writeLine } from '../io';
+import { UsageError, expectPositionals, writeLine } from '../io';
+import { groupDigits, progressLine } from '../progress';
 
-function storeFromArgs(argv: string[], io: CliIO, usage: string): { store: CacheStore; json: boolean } {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
-  if (positionals.length !== 1) throw new UsageError(usage);
+/** `scheme://…`: the argument is a store URL, not the name of a saved cache. */
+const looksLikeUrl = (text: string) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text);
+
+/**
+ * A saved cache by its name (or id), read from the settings file without starting the cache service:
+ * `narwhal ls "My cache"` instead of retyping its store URL.
+ */
+async function savedCache(nameOrId: string, dataDir: string, io: CliIO): Promise<CacheConfig> {
+  const { settings, movedAside } = await new SettingsStore(dataDir).load();
+  if (movedAside) writeLine(io.stderr, `warning: ${movedAside.path}: the settings file could not be read (${movedAside.reason}); it was moved aside.`);
+  const saved = settings?.caches ?? [];
+  const found = saved.find((c) => c.name === nameOrId) ?? saved.find((c) => c.id === nameOrId);
+  if (found) return found.config;
+  const names = saved.map((c) => JSON.stringify(c.name)).join(', ');
+  throw new UsageError(
+    `"${nameOrId}" is not a store URL, nor the name of a saved cache in ${dataDir}` +
+      (names ? ` (saved caches: ${names})` : ' (it has no saved caches)') +
+      '. Give a store URL such as s3://bucket?region=… or file:///path, or a saved name (see narwhal caches).',
+  );
+}
+
+async function storeFromArgs(argv: string[], io: CliIO): Promise<{ store: CacheStore; json: boolean }> {
+  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } }, allowPositionals: true });
+  expectPositionals(positionals, ['STORE-URL (or a saved cache\'s name)']);
+  const target = positionals[0]!;
+  if (!looksLikeUrl(target)) {
+    const config = await savedCache(target, resolveDataDir({ flag: values['data-dir'], env: io.env }), io);
+    return { store: openStore(config, io.env), json: values.json ?? false };
+  }
   let parsed;
   try {
-    parsed = parseStoreUrl(positionals[0]!);
+    parsed = parseStoreUrl(target);
   } catch (e) {
     if (e instanceof StoreUrlError) throw new UsageError(e.message);
     throw e;
@@ -21,9 +51,31 @@ function storeFromArgs(argv: string[], io: CliIO, usage: string): { store: Cache
   return { store: openStore(parsed.config, io.env), json: values.json ?? false };
 }
 
-/** `narwhal info STORE-URL [--json]`: the cache's nix-cache-info fields. */
+/**
+ * Counts the narinfos a store has been asked for, for the progress line, without touching the
+ * listing code: every call passes through, `get` also ticks.
+ */
+function countingGets(store: CacheStore, onGet: () => void): CacheStore {
+  return new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (property === 'get' && typeof value === 'function') {
+        return async (...args: unknown[]) => {
+          try {
+            return (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+          } finally {
+            onGet();
+          }
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** `narwhal info STORE-URL|NAME [--json]`: the cache's nix-cache-info fields. */
 export const info: CliCommand = async (argv, io) => {
-  const { store, json } = storeFromArgs(argv, io, 'narwhal info STORE-URL [--json]');
+  const { store, json } = await storeFromArgs(argv, io);
   const cacheInfo = await readCacheInfo(store);
   if (json) writeLine(io.stdout, JSON.stringify(cacheInfo));
   else {
@@ -34,11 +86,23 @@ export const info: CliCommand = async (argv, io) => {
   return 0;
 };
 
-/** `narwhal ls STORE-URL [--json]`: the store paths in the cache, sorted, one per line. */
+/** `narwhal ls STORE-URL|NAME [--json]`: the store paths in the cache, sorted, one per line. */
 export const ls: CliCommand = async (argv, io) => {
-  const { store, json } = storeFromArgs(argv, io, 'narwhal ls STORE-URL [--json]');
-  const entries = await listPathHashes(store);
-  const names = await resolveNames(store, entries.map((e) => e.hash), { concurrency: 32 });
+  const { store, json } = await storeFromArgs(argv, io);
+  // On a terminal, a listing of 100 000 narinfos takes a while: say how far it is, on stderr.
+  const progress = progressLine(io.stderr);
+  let names;
+  let entries;
+  try {
+    progress.update('listing narinfo keys…');
+    entries = await listPathHashes(store, { onPage: (listed) => progress.update(`listed ${groupDigits(listed)} narinfo keys…`) });
+    const total = groupDigits(entries.length);
+    let read = 0;
+    const counted = countingGets(store, () => progress.update(`listed ${total} narinfo keys … read ${groupDigits(++read)}/${total} narinfos`));
+    names = await resolveNames(counted, entries.map((e) => e.hash), { concurrency: 32 });
+  } finally {
+    progress.done();
+  }
   const rows = [...names].map(([hash, result]) => ({ hash, ...result }));
   const good = rows.filter((r): r is { hash: string; name: string; storePath: string } => 'storePath' in r).sort((a, b) => (a.storePath < b.storePath ? -1 : a.storePath > b.storePath ? 1 : 0));
   const bad = rows.filter((r) => 'error' in r);
