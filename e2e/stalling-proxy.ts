@@ -1,12 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFaultProxy } from '../scripts/testbed/fault-proxy';
 
 /**
  * A pass-through proxy in front of the real RGW that holds the request for a listing's second page
- * open. The S3 answers are RGW's own (signatures are checked by RGW: the client signs for the proxy's
- * host, which is forwarded unchanged); the proxy only adds the delay a test needs to keep a listing
- * job running while the user walks away from it.
+ * open (scripts/testbed/fault-proxy.ts with one rule). The S3 answers are RGW's own; the proxy only
+ * adds the delay a test needs to keep a listing job running while the user walks away from it.
  */
 export interface StallingProxy {
   /** host:port to use as the S3 endpoint. */
@@ -21,38 +19,14 @@ export interface StallingProxy {
 const isNextPage = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://proxy').searchParams.has('continuation-token');
 
 export async function startStallingProxy(rgwEndpoint: string): Promise<StallingProxy> {
-  const upstream = new URL(rgwEndpoint);
   let onStalled!: () => void;
   let onAbandoned!: () => void;
   const stalled = new Promise<void>((resolve) => (onStalled = resolve));
   const abandoned = new Promise<void>((resolve) => (onAbandoned = resolve));
-
-  const server = createServer((req, res) => {
-    if (isNextPage(req)) {
-      onStalled();
-      req.socket.once('close', onAbandoned);
-      return; // held until the client gives up
-    }
-    const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
+  const proxy = await startFaultProxy(rgwEndpoint, {
+    decide: (req) => (isNextPage(req) ? 'hold' : 'pass'),
+    onHold: () => onStalled(),
+    onHeldClosed: () => onAbandoned(),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `127.0.0.1:${port}`,
-    stalled,
-    abandoned,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { endpoint: proxy.endpoint, stalled, abandoned, close: () => proxy.close() };
 }

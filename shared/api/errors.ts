@@ -15,6 +15,10 @@ export const errorCodes = [
   'no-such-bucket',
   'wrong-region',
   'unreachable',
+  /** The server asks us to slow down (S3 503 SlowDown, HTTP 429) and kept asking after several retries. */
+  'throttled',
+  /** The endpoint answers HTTP but not as an S3 server (an HTML page, an empty 404). */
+  'not-s3',
   'access-denied',
   'not-a-cache',
   'store-dir-mismatch',

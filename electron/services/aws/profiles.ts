@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { AwsProfile } from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/errors';
 
 type Section = Record<string, string | undefined>;
 
@@ -52,4 +53,19 @@ export async function discoverProfiles(env: NodeJS.ProcessEnv = process.env): Pr
     };
   });
   return { ...files, profiles };
+}
+
+/**
+ * Throws "profile X not found" when neither file has the profile a store URL names. Without this the
+ * SDK's chain says only "Could not load credentials from any providers", which sends people looking
+ * for keys rather than for the misspelt name.
+ */
+export async function assertProfileExists(name: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { profiles, configFile, credentialsFile } = await discoverProfiles(env);
+  if (profiles.some((profile) => profile.name === name)) return;
+  const known = profiles.map((profile) => profile.name);
+  throw new ApiError(
+    'no-credentials',
+    `AWS profile "${name}" not found in ${configFile} or ${credentialsFile}${known.length > 0 ? ` (profiles there: ${known.join(', ')})` : ' (they define no profiles)'}.`,
+  );
 }

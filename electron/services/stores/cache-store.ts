@@ -5,13 +5,55 @@
  *
  * Keys are cache-relative with '/' separators (`nix-cache-info`, `<hash>.narinfo`, `nar/<x>.nar.xz`).
  */
+/** What a store knows about one object without reading it. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  /** The server's entity tag (S3: MD5 of a single-part upload, quoted), when it has one; folders have none. */
+  etag?: string;
+  lastModified?: Date;
+}
+
+/** A body to write: bytes, or a stream of them (a Node Readable is an AsyncIterable<Uint8Array>). */
+export type PutBody = Uint8Array | string | AsyncIterable<Uint8Array>;
+
+export interface GetOptions {
+  signal?: AbortSignal;
+  /**
+   * The most bytes to read; a larger object fails with a `bad-format` error before it is read whole.
+   * Defaults to 1 MiB for narinfos and nix-cache-info (see bounded-read.ts), no limit otherwise.
+   */
+  maxBytes?: number;
+}
+
+export interface ListOptions {
+  signal?: AbortSignal;
+  /** Only keys starting with this. */
+  prefix?: string;
+  /** '/' lists one level: keys under a deeper '/' after the prefix are left out. */
+  delimiter?: '/';
+}
+
 export interface CacheStore {
   /** A short human description for messages ("s3://bucket at http://127.0.0.1:7480"). */
   readonly description: string;
   readonly writable: boolean;
   /** The object's bytes, or null when it does not exist. (A 403 stays an access-denied error here: the user wants to know.) */
-  get(key: string, options?: { signal?: AbortSignal }): Promise<Uint8Array | null>;
-  put(key: string, body: Uint8Array | string, contentType: string, options?: { signal?: AbortSignal }): Promise<void>;
+  get(key: string, options?: GetOptions): Promise<Uint8Array | null>;
+  /**
+   * Writes an object whole: a reader sees the old object or the new one, never a part. A stream body is
+   * sent as it is read (S3: multipart above one part, folder: a temporary file renamed); aborting the
+   * signal abandons the write and leaves nothing behind (S3: AbortMultipartUpload).
+   */
+  put(key: string, body: PutBody, contentType: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Size, ETag and modification time of an object, or null when it does not exist. */
+  head(key: string, options?: { signal?: AbortSignal }): Promise<ObjectInfo | null>;
+  /** Removes an object; removing one that does not exist is not an error. */
+  delete(key: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Removes many objects (S3: DeleteObjects, 1000 keys a request); fails naming the keys it could not remove. */
+  deleteMany(keys: readonly string[], options?: { signal?: AbortSignal }): Promise<void>;
+  /** Objects in key order, page by page (S3: up to 1000 a page). HTTP caches cannot be listed. */
+  list(options?: ListOptions): AsyncIterable<ObjectInfo[]>;
   /**
    * Keys directly under the cache's top level (no '/'), page by page, so a listing of 100 000
    * narinfos streams instead of arriving at the end.

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
-import type { CacheStore } from './cache-store';
+import { mapConcurrent } from '../util/map-concurrent';
+import { abortable } from './abortable-source';
+import { defaultReadLimit, readBounded, tooLarge } from './bounded-read';
+import type { CacheStore, GetOptions, ListOptions, ObjectInfo, PutBody } from './cache-store';
 import { assertSafeKey } from './cache-store';
 
 const pageSize = 1000;
+/** What put() names its temporary files: never listed, they are writes in progress. */
+const temporaryName = /\.tmp-\d+-[0-9a-f]{8}$/;
 
 /** A cache in a local folder, laid out exactly as `nix copy --to file://DIR` lays it out. */
 export class FileStore implements CacheStore {
@@ -16,10 +22,12 @@ export class FileStore implements CacheStore {
     this.description = `folder ${root}`;
   }
 
-  async get(key: string): Promise<Uint8Array | null> {
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array | null> {
     assertSafeKey(key);
+    const limit = options.maxBytes ?? defaultReadLimit(key);
+    let handle: FileHandle;
     try {
-      return await readFile(join(this.root, key));
+      handle = await open(join(this.root, key), 'r');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -28,33 +36,114 @@ export class FileStore implements CacheStore {
       }
       throw this.mapError(e);
     }
+    try {
+      if (limit === undefined) return await handle.readFile();
+      const { size } = await handle.stat();
+      if (size > limit) throw tooLarge(key, this.description, limit, size);
+      // At most one byte past the limit (`end` is inclusive): the file may have grown since stat.
+      const stream = handle.createReadStream({ start: 0, end: limit, autoClose: false });
+      return await readBounded(stream, limit, () => tooLarge(key, this.description, limit), () => stream.destroy());
+    } catch (e) {
+      throw this.mapError(e);
+    } finally {
+      await handle.close();
+    }
   }
 
-  /** Written to a temporary name and renamed, so a reader never sees half a narinfo. */
-  async put(key: string, body: Uint8Array | string): Promise<void> {
+  /** Written to a temporary name and renamed, so a reader never sees half a narinfo or half a NAR. */
+  async put(key: string, body: PutBody, _contentType?: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     assertSafeKey(key);
+    options.signal?.throwIfAborted();
     const target = join(this.root, key);
     await this.assertRootExists();
     await mkdir(dirname(target), { recursive: true });
     const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     const handle = await open(temporary, 'wx', 0o644);
     try {
-      await handle.writeFile(body);
+      if (typeof body === 'string' || body instanceof Uint8Array) {
+        await handle.writeFile(body);
+      } else {
+        // writeFile on a handle writes the whole chunk at the current position: one after another.
+        for await (const chunk of abortable(body, options.signal)) await handle.writeFile(chunk);
+      }
       await handle.sync();
     } catch (e) {
-      await handle.close();
+      await handle.close().catch(() => {});
       await rm(temporary, { force: true });
+      if ((e as Error).name === 'AbortError') throw e;
       throw this.mapError(e);
     }
     await handle.close();
+    if (options.signal?.aborted) {
+      await rm(temporary, { force: true });
+      options.signal.throwIfAborted();
+    }
     await rename(temporary, target);
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    assertSafeKey(key);
+    try {
+      const info = await stat(join(this.root, key));
+      return info.isFile() ? { key, size: info.size, lastModified: info.mtime } : null;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw this.mapError(e);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertSafeKey(key);
+    try {
+      await rm(join(this.root, key), { force: true });
+    } catch (e) {
+      throw this.mapError(e);
+    }
+  }
+
+  async deleteMany(keys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    keys.forEach(assertSafeKey);
+    for (const key of keys) {
+      options.signal?.throwIfAborted();
+      await this.delete(key);
+    }
+  }
+
+  async *list(options: ListOptions = {}): AsyncIterable<ObjectInfo[]> {
+    const prefix = options.prefix ?? '';
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
+    let keys: string[];
+    try {
+      await this.assertRootExists();
+      const start = join(this.root, folder);
+      const entries = await readdir(start, { withFileTypes: true, recursive: options.delimiter !== '/' }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
+        throw e;
+      });
+      keys = entries
+        .filter((entry) => entry.isFile() && !temporaryName.test(entry.name))
+        .map((entry) => folder + relative(start, join(entry.parentPath, entry.name)).split(sep).join('/'))
+        .filter((key) => key.startsWith(prefix))
+        .sort();
+    } catch (e) {
+      throw this.mapError(e);
+    }
+    for (let i = 0; i < keys.length; i += pageSize) {
+      options.signal?.throwIfAborted();
+      const page = await mapConcurrent(keys.slice(i, i + pageSize), 32, async (key): Promise<ObjectInfo | null> => {
+        const info = await stat(join(this.root, key)).catch(() => null);
+        return info ? { key, size: info.size, lastModified: info.mtime } : null;
+      });
+      yield page.filter((entry): entry is ObjectInfo => entry !== null);
+    }
   }
 
   async *listTopLevel(options: { signal?: AbortSignal } = {}): AsyncIterable<string[]> {
     let names: string[];
     try {
       const entries = await readdir(this.root, { withFileTypes: true });
-      names = entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+      names = entries.filter((entry) => entry.isFile() && !temporaryName.test(entry.name)).map((entry) => entry.name).sort();
     } catch (e) {
       throw this.mapError(e);
     }
@@ -77,6 +166,7 @@ export class FileStore implements CacheStore {
   }
 
   private mapError(e: unknown): Error {
+    if (e instanceof ApiError) return e;
     const err = e as NodeJS.ErrnoException;
     switch (err.code) {
       case 'ENOENT':

@@ -1,12 +1,40 @@
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import type { S3ClientConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, Command } from '@smithy/types';
+import { ApiError } from '../../../shared/api/errors';
 import type { S3Config } from '../../../shared/caches/config';
-import { profileFiles } from '../aws/profiles';
-import type { CacheStore } from './cache-store';
+import { assertProfileExists, profileFiles } from '../aws/profiles';
+import { abortableReadable } from './abortable-source';
+import { defaultReadLimit, readBounded, tooLarge } from './bounded-read';
+import type { CacheStore, GetOptions, ListOptions, ObjectInfo, PutBody } from './cache-store';
 import { assertSafeKey } from './cache-store';
-import { mapS3Error } from './s3-errors';
+import type { RetryPolicy } from './retry';
+import { defaultRetryPolicy, formatSeconds, withRetries } from './retry';
+import { hasS3Headers, isRetryableS3Error, mapS3Error, notS3Error, notS3Evidence } from './s3-errors';
+
+const MiB = 1024 * 1024;
+/** S3's smallest part (all but the last); also Nix's default `buffer-size`. */
+export const minPartSize = 5 * MiB;
+/** Parts in flight at once for one streaming upload. */
+const uploadQueueSize = 4;
+/** A body of n bytes gets n / this many extra milliseconds per attempt: about 256 KiB/s at worst. */
+const slowestBytesPerMs = 256;
 
 /** Where the SDK should send requests, following Nix's rules: `endpoint` is a host (or URL), `scheme` its protocol. */
 export function s3EndpointUrl(config: S3Config): string | undefined {
@@ -28,10 +56,22 @@ export function s3ClientConfig(config: S3Config, env: NodeJS.ProcessEnv = proces
     // servers (Ceph RGW 16 answers MissingContentLength, older MinIO and B2 fail too): only when required.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // A wrong endpoint should fail in seconds, not after the SDK's long default back-off.
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    // Retries and deadlines are ours (retry.ts, S3Store.request): the SDK's requestTimeout only logs a
+    // warning, and its retries cannot be told apart from ours in an error message.
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 5_000 },
   };
+}
+
+/** The part size of multipart uploads: the store URL's `buffer-size` (as in Nix), else 5 MiB. */
+export function partSizeOf(config: S3Config): number {
+  const setting = config.settings.find(([key]) => key === 'buffer-size')?.[1];
+  if (setting === undefined) return minPartSize;
+  const size = Number(setting);
+  if (!Number.isSafeInteger(size) || size < minPartSize) {
+    throw new ApiError('invalid-input', `buffer-size=${setting} in the store URL of s3://${config.bucket}: it must be a whole number of bytes, at least ${minPartSize} (5 MiB, S3's smallest part).`);
+  }
+  return size;
 }
 
 /**
@@ -46,91 +86,277 @@ export function credentialsFor(config: S3Config, env: NodeJS.ProcessEnv): AwsCre
     return async () => identity;
   }
   const files = profileFiles(env);
-  return fromNodeProviderChain({
-    profile: config.profile ?? env.AWS_PROFILE,
-    filepath: files.credentialsFile,
-    configFilepath: files.configFile,
-    ignoreCache: true,
-  });
+  const profile = config.profile ?? env.AWS_PROFILE;
+  const chain = fromNodeProviderChain({ profile, filepath: files.credentialsFile, configFilepath: files.configFile, ignoreCache: true });
+  return async (options) => {
+    // The chain would say only "Could not load credentials from any providers" for a misspelt name.
+    if (config.profile) await assertProfileExists(config.profile, env);
+    return chain(options);
+  };
+}
+
+type S3Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<ServiceInputTypes, I, ServiceOutputTypes, O, never>;
+
+function byteLength(body: unknown): number {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (body instanceof Uint8Array) return body.byteLength;
+  return 0;
+}
+
+const isBytes = (body: PutBody): body is Uint8Array | string => typeof body === 'string' || body instanceof Uint8Array;
+
+export interface S3StoreOptions {
+  /** Deadlines, attempts and back-off of every request (tests shorten them). */
+  retry?: Partial<RetryPolicy>;
 }
 
 export class S3Store implements CacheStore {
   readonly writable = true;
   readonly description: string;
+  readonly bucket: string;
+  readonly where: { bucket: string; endpoint: string; region: string };
   private readonly client: S3Client;
-  private readonly where: { bucket: string; endpoint: string; region: string };
+  private readonly retry: RetryPolicy;
 
-  constructor(private readonly config: S3Config, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly config: S3Config,
+    env: NodeJS.ProcessEnv = process.env,
+    options: S3StoreOptions = {},
+  ) {
     const clientConfig = s3ClientConfig(config, env);
     this.client = new S3Client(clientConfig);
     const endpoint = s3EndpointUrl(config) ?? 'AWS S3';
+    this.bucket = config.bucket;
     this.where = { bucket: config.bucket, endpoint, region: String(clientConfig.region) };
     this.description = `s3://${config.bucket} at ${endpoint}`;
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
   }
 
-  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array | null> {
+  /**
+   * Sends one S3 command with a deadline per attempt, retries with back-off on throttling and
+   * transient failures, and the caller's signal. Errors come back unmapped (callers look at some S3
+   * names, e.g. NoSuchKey, before mapping); every request of this store goes through here.
+   */
+  async request<I extends ServiceInputTypes, O extends ServiceOutputTypes>(command: S3Command<I, O>, options: { signal?: AbortSignal } = {}): Promise<O> {
+    return withRetries((signal) => this.client.send(command, { abortSignal: signal }), {
+      policy: this.retry,
+      signal: options.signal,
+      extraDeadlineMs: byteLength((command.input as { Body?: unknown }).Body) / slowestBytesPerMs,
+      isRetryable: isRetryableS3Error,
+      onDeadline: (ms) => this.noAnswer(ms),
+    });
+  }
+
+  /** An attempt with its own body handling (a GET read whole), with the same deadline and retries. */
+  private attempt<T>(run: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return withRetries(run, { policy: this.retry, signal, isRetryable: isRetryableS3Error, onDeadline: (ms) => this.noAnswer(ms) });
+  }
+
+  private noAnswer(ms: number): ApiError {
+    return new ApiError('unreachable', `No answer from ${this.where.endpoint} within ${formatSeconds(ms)} (bucket "${this.bucket}"). The server accepted the connection but did not answer; check the endpoint and that the server is healthy.`);
+  }
+
+  mapError(e: unknown): Error {
+    return mapS3Error(e, this.where);
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array | null> {
     assertSafeKey(key);
+    const limit = options.maxBytes ?? defaultReadLimit(key);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }), { abortSignal: options.signal });
-      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      return await this.attempt(async (signal) => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+        const body = out.Body as Readable | undefined;
+        const drop = () => body?.destroy();
+        // A web server answers a GET of any path with its page, where S3 would send the object.
+        if (/text\/html/i.test(out.ContentType ?? '') && !out.$metadata.requestId && !out.$metadata.extendedRequestId) {
+          drop();
+          throw notS3Error(this.where.endpoint, `it answered the GET of ${key} with an HTML page`);
+        }
+        if (limit !== undefined && out.ContentLength !== undefined && out.ContentLength > limit) {
+          drop();
+          throw tooLarge(key, this.description, limit, out.ContentLength);
+        }
+        if (!body) return new Uint8Array();
+        return await readBounded(body, limit, () => tooLarge(key, this.description, limit!), drop);
+      }, options.signal);
     } catch (e) {
-      const name = (e as { name?: string }).name;
-      if (name === 'NoSuchKey' || name === 'NotFound') return null;
-      throw mapS3Error(e, this.where);
+      if (isMissingKey(e)) return null;
+      throw this.mapError(e);
     }
   }
 
-  async put(key: string, body: Uint8Array | string, contentType: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async put(key: string, body: PutBody, contentType: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     assertSafeKey(key);
+    const partSize = partSizeOf(this.config);
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentType: contentType }), { abortSignal: options.signal });
+      if (isBytes(body) && byteLength(body) <= partSize) {
+        await this.request(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }), options);
+        return;
+      }
+      await this.upload(key, body, contentType, partSize, options.signal);
     } catch (e) {
-      throw mapS3Error(e, this.where);
+      throw this.mapError(e);
     }
   }
 
-  async *listTopLevel(options: { signal?: AbortSignal } = {}): AsyncIterable<string[]> {
+  /**
+   * A streaming or large upload: lib-storage's Upload sends one PutObject when the body fits in one
+   * part, else a multipart upload with `uploadQueueSize` parts in flight. Its requests go through
+   * `request` (deadline, retries, the caller's signal). On cancel the parts in flight are aborted and
+   * Upload sends AbortMultipartUpload before it rejects, so nothing is left behind; that command, and
+   * the create and complete around the parts, are not tied to the caller's signal, so the upload's
+   * id is always known and its clean-up always sent.
+   */
+  private async upload(key: string, body: PutBody, contentType: string, partSize: number, signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
+    const unbound = (command: unknown) =>
+      command instanceof AbortMultipartUploadCommand || command instanceof CreateMultipartUploadCommand || command instanceof CompleteMultipartUploadCommand;
+    const client = Object.create(this.client) as S3Client;
+    client.send = ((command: S3Command<ServiceInputTypes, ServiceOutputTypes>) => this.request(command, { signal: unbound(command) ? undefined : signal })) as S3Client['send'];
+    let source: Uint8Array | Readable;
+    if (isBytes(body)) {
+      source = typeof body === 'string' ? Buffer.from(body) : body;
+    } else {
+      // A source that stalls must not hold the upload open after a cancel.
+      source = abortableReadable(body, signal);
+    }
+    const upload = new Upload({
+      client,
+      params: { Bucket: this.bucket, Key: key, Body: source, ContentType: contentType },
+      partSize,
+      queueSize: uploadQueueSize,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+
+  async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectInfo | null> {
+    assertSafeKey(key);
+    try {
+      const out = await this.request(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), options);
+      return { key, size: out.ContentLength ?? 0, ...(out.ETag ? { etag: out.ETag } : {}), ...(out.LastModified ? { lastModified: out.LastModified } : {}) };
+    } catch (e) {
+      // A HEAD answer has no body, so a 404 cannot name its cause: it means the key is missing.
+      if (statusOf(e) === 404) return null;
+      throw await this.explainBodiless(e, () => this.request(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: 'bytes=0-0' }), options), options.signal);
+    }
+  }
+
+  async delete(key: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    assertSafeKey(key);
+    try {
+      await this.request(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), options);
+    } catch (e) {
+      throw this.mapError(e);
+    }
+  }
+
+  async deleteMany(keys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    keys.forEach(assertSafeKey);
+    const failed: string[] = [];
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      let out;
+      try {
+        out = await this.request(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }), options);
+      } catch (e) {
+        throw this.mapError(e);
+      }
+      for (const error of out.Errors ?? []) failed.push(`${error.Key ?? '?'} (${error.Code ?? 'error'}${error.Message ? `: ${error.Message}` : ''})`);
+    }
+    if (failed.length > 0) {
+      const shown = failed.slice(0, 5).join(', ');
+      throw new ApiError(failed.some((f) => f.includes('AccessDenied')) ? 'access-denied' : 'internal', `${this.description} did not delete ${failed.length} of ${keys.length} objects: ${shown}${failed.length > 5 ? ', …' : ''}.`);
+    }
+  }
+
+  async *list(options: ListOptions = {}): AsyncIterable<ObjectInfo[]> {
     let token: string | undefined;
     do {
       let page;
       try {
-        // Delimiter '/' keeps nar/, log/ and friends out of the listing: only top-level keys come back.
-        page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.config.bucket, Delimiter: '/', MaxKeys: 1000, ContinuationToken: token }),
-          { abortSignal: options.signal },
+        page = await this.request(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: options.prefix, Delimiter: options.delimiter, MaxKeys: 1000, ContinuationToken: token }),
+          { signal: options.signal },
         );
       } catch (e) {
-        throw mapS3Error(e, this.where);
+        throw this.mapError(e);
       }
-      yield (page.Contents ?? []).map((object) => object.Key ?? '').filter(Boolean);
+      yield (page.Contents ?? [])
+        .filter((object) => object.Key)
+        .map((object) => ({
+          key: object.Key!,
+          size: object.Size ?? 0,
+          ...(object.ETag ? { etag: object.ETag } : {}),
+          ...(object.LastModified ? { lastModified: object.LastModified } : {}),
+        }));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
 
+  async *listTopLevel(options: { signal?: AbortSignal } = {}): AsyncIterable<string[]> {
+    // Delimiter '/' keeps nar/, log/ and friends out of the listing: only top-level keys come back.
+    for await (const page of this.list({ signal: options.signal, delimiter: '/' })) yield page.map((object) => object.key);
+  }
+
   async ensureExists(options: { signal?: AbortSignal } = {}): Promise<void> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket }), { abortSignal: options.signal });
+      await this.request(new HeadBucketCommand({ Bucket: this.bucket }), options);
       return;
     } catch (e) {
-      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== 404) throw mapS3Error(e, this.where);
+      if (statusOf(e) !== 404) {
+        throw await this.explainBodiless(e, () => this.request(new ListObjectsV2Command({ Bucket: this.bucket, MaxKeys: 0 }), options), options.signal);
+      }
     }
     try {
       const region = this.where.region;
-      await this.client.send(
+      await this.request(
         new CreateBucketCommand({
-          Bucket: this.config.bucket,
+          Bucket: this.bucket,
           // AWS wants the region spelled out everywhere but us-east-1.
           ...(region !== 'us-east-1' && !this.config.endpoint ? { CreateBucketConfiguration: { LocationConstraint: region as never } } : {}),
         }),
-        { abortSignal: options.signal },
+        options,
       );
     } catch (e) {
-      throw mapS3Error(e, this.where);
+      throw this.mapError(e);
     }
+  }
+
+  /**
+   * A HEAD answer has no body, so a 403 cannot say whether the secret is wrong or the policy denies:
+   * mapped as is it would read "access denied, the credentials are valid" for a wrong secret. A cheap
+   * request with a body (`probe`) learns the S3 error name, and that is mapped instead.
+   */
+  private async explainBodiless(e: unknown, probe: () => Promise<unknown>, signal: AbortSignal | undefined): Promise<Error> {
+    const err = e as { name?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string | undefined> } };
+    if (statusOf(e) !== 403 || (err.name && err.name !== 'Unknown' && err.name !== 'Forbidden')) return this.mapError(e);
+    try {
+      await probe();
+    } catch (probeError) {
+      signal?.throwIfAborted();
+      const name = (probeError as { name?: string }).name;
+      if (name && name !== 'Unknown' && name !== 'Forbidden' && statusOf(probeError) !== undefined) return this.mapError(probeError);
+    }
+    return this.mapError(e);
   }
 
   close(): void {
     this.client.destroy();
   }
+}
+
+function statusOf(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+/**
+ * A GET's "no such key": S3's NoSuchKey, or a 404 from a server that is S3 (request id header) but
+ * sent no error body. A bare 404 without S3's marks is a web server's: mapped to not-s3, not "missing".
+ */
+function isMissingKey(e: unknown): boolean {
+  const err = e as { name?: string; $response?: { headers?: Record<string, string | undefined> } };
+  if (err?.name === 'NoSuchKey') return true;
+  return statusOf(e) === 404 && err.name === 'NotFound' && hasS3Headers(err.$response?.headers) && !notS3Evidence(e);
 }

@@ -1,0 +1,88 @@
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileStore } from './file-store';
+
+const MiB = 1024 * 1024;
+const folder = () => mkdtemp(join(tmpdir(), 'narwhal-file-store-'));
+const narinfo = `${'c'.repeat(32)}.narinfo`;
+
+async function* chunks(count: number, size = 256 * 1024): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < count; i++) yield Buffer.alloc(size, i);
+}
+
+describe('FileStore', () => {
+  it('refuses a narinfo or nix-cache-info over 1 MiB, reads small ones, and honours maxBytes', async () => {
+    const root = await folder();
+    await writeFile(join(root, narinfo), Buffer.alloc(MiB + 1, 'x'));
+    await writeFile(join(root, 'nix-cache-info'), 'StoreDir: /nix/store\n');
+    await writeFile(join(root, 'big.nar'), Buffer.alloc(2 * MiB));
+    const store = new FileStore(root);
+    await expect(store.get(narinfo)).rejects.toMatchObject({
+      code: 'bad-format',
+      message: `${narinfo} of folder ${root} is ${MiB + 1} bytes, more than the 1 MiB a narinfo may be; Narwhal did not read it.`,
+    });
+    expect(Buffer.from((await store.get('nix-cache-info'))!).toString()).toBe('StoreDir: /nix/store\n');
+    await expect(store.get('nix-cache-info', { maxBytes: 5 })).rejects.toMatchObject({ code: 'bad-format' });
+    expect((await store.get('big.nar'))!.byteLength).toBe(2 * MiB);
+    expect(await store.get('missing.narinfo')).toBeNull();
+  });
+
+  it('streams a put to a temporary file and renames it; a cancelled put leaves nothing', async () => {
+    const root = await folder();
+    const store = new FileStore(root);
+    await store.put('nar/x.nar', chunks(8), 'application/x-nix-nar');
+    const written = await readFile(join(root, 'nar/x.nar'));
+    expect(written.byteLength).toBe(2 * MiB);
+    expect(written[256 * 1024 * 7]).toBe(7);
+
+    const controller = new AbortController();
+    async function* stalls(): AsyncIterable<Uint8Array> {
+      yield Buffer.alloc(1024);
+      controller.abort();
+      await new Promise(() => {}); // never another chunk: the cancel must still end the put
+    }
+    await expect(store.put('nar/y.nar', stalls(), 'application/x-nix-nar', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await readdir(join(root, 'nar'))).sort()).toEqual(['x.nar']);
+  });
+
+  it('heads, lists by prefix and delimiter in key order, skips writes in progress, deletes one and many', async () => {
+    const root = await folder();
+    const store = new FileStore(root);
+    await store.put('nix-cache-info', 'StoreDir: /nix/store\n', 'text/x-nix-cache-info');
+    await store.put('b.narinfo', 'b', 'text/x-nix-narinfo');
+    await store.put('nar/a.nar', 'aa', 'application/x-nix-nar');
+    await store.put('nar/b.nar', 'bbb', 'application/x-nix-nar');
+    await mkdir(join(root, 'log'));
+    await writeFile(join(root, 'a.narinfo.tmp-1-0123abcd'), 'half');
+
+    expect(await store.head('nar/b.nar')).toMatchObject({ key: 'nar/b.nar', size: 3, lastModified: expect.any(Date) });
+    expect(await store.head('nar/none.nar')).toBeNull();
+    expect(await store.head('nar')).toBeNull();
+
+    const keys = async (options = {}) => {
+      const all = [];
+      for await (const page of store.list(options)) all.push(...page.map((o) => `${o.key}:${o.size}`));
+      return all;
+    };
+    expect(await keys()).toEqual(['b.narinfo:1', 'nar/a.nar:2', 'nar/b.nar:3', 'nix-cache-info:21']);
+    expect(await keys({ delimiter: '/' })).toEqual(['b.narinfo:1', 'nix-cache-info:21']);
+    expect(await keys({ prefix: 'nar/' })).toEqual(['nar/a.nar:2', 'nar/b.nar:3']);
+    expect(await keys({ prefix: 'nar/b' })).toEqual(['nar/b.nar:3']);
+    expect(await keys({ prefix: 'nothing/' })).toEqual([]);
+    const top = [];
+    for await (const page of store.listTopLevel()) top.push(...page);
+    expect(top).toEqual(['b.narinfo', 'nix-cache-info']);
+
+    await store.delete('nar/a.nar');
+    await store.delete('nar/a.nar');
+    await store.deleteMany(['b.narinfo', 'nar/b.nar', 'never-was']);
+    expect(await keys()).toEqual(['nix-cache-info:21']);
+  });
+
+  it('says the folder does not exist when listing a missing one', async () => {
+    const store = new FileStore(join(await folder(), 'gone'));
+    await expect(store.list()[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
