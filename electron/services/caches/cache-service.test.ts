@@ -111,6 +111,14 @@ describe('CacheService under concurrent changes', () => {
     expect(after.list().selectedId).toBe(service.list().selectedId);
   });
 
+  it('makes one built-in cache when two services start at once on a fresh data folder', async () => {
+    const dataDir = await fresh();
+    const [a, b] = [new CacheService({ dataDir }), new CacheService({ dataDir })];
+    await Promise.all([a.start(), b.start()]);
+    expect(a.list()).toEqual(b.list());
+    expect(a.list().caches).toHaveLength(1);
+  });
+
   it('saves a folder added five times at once only once', async () => {
     const { service } = await started();
     const results = await Promise.allSettled(times(5, (i) => service.add(`Twin ${i}`, folderConfig('/tmp/twin'))));

@@ -89,27 +89,30 @@ export class CacheService {
     this.platform = options.platform ?? process.platform;
   }
 
-  /** Loads the settings; on first start makes the built-in folder cache so the app is usable at once. */
+  /**
+   * Loads the settings; on first start makes the built-in folder cache so the app is usable at once.
+   * In the settings file's queue, so two services starting on one fresh data folder make one built-in cache.
+   */
   async start(): Promise<void> {
-    const loaded = await this.file.load();
-    if (loaded.movedAside) {
-      this.notices.push({
-        level: 'error',
-        message: `The settings file could not be read (${loaded.movedAside.reason}). It was moved to ${loaded.movedAside.path} and Narwhal started with fresh settings; your saved caches are in that file.`,
-      });
-    }
-    if (loaded.settings) {
-      this.settings = loaded.settings;
-      return;
-    }
-    const builtIn: SavedCache = {
-      id: newId(),
-      name: 'Local cache',
-      config: { kind: 'file', path: join(this.options.dataDir, 'local-cache'), settings: [] },
-      builtIn: true,
-    };
-    await this.initialiseStore(openStore(builtIn.config, this.env), { wantMassQuery: true, priority: 30 });
     await withFileQueue(this.file.path, async () => {
+      const loaded = await this.file.load();
+      if (loaded.movedAside) {
+        this.notices.push({
+          level: 'error',
+          message: `The settings file could not be read (${loaded.movedAside.reason}). It was moved to ${loaded.movedAside.path} and Narwhal started with fresh settings; your saved caches are in that file.`,
+        });
+      }
+      if (loaded.settings) {
+        this.settings = loaded.settings;
+        return;
+      }
+      const builtIn: SavedCache = {
+        id: newId(),
+        name: 'Local cache',
+        config: { kind: 'file', path: join(this.options.dataDir, 'local-cache'), settings: [] },
+        builtIn: true,
+      };
+      await this.initialiseStore(openStore(builtIn.config, this.env), { wantMassQuery: true, priority: 30 });
       const settings: Settings = { version: 1, caches: [builtIn], selectedId: builtIn.id };
       await this.file.save(settings);
       this.settings = settings;
