@@ -274,21 +274,28 @@ describe('S3 error mapping against real servers', () => {
       res.writeHead(req.method === 'GET' && req.url === '/' ? 200 : 404, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><head><meta charset="utf-8"><title>Welcome</title></head><body><p>It works</body></html>');
     });
+    const everything200 = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>Single-page app</title>');
+    });
     const empty404 = createHttpServer((_req, res) => {
       res.writeHead(404);
       res.end();
     });
     const htmlAt = await listen(html);
     const emptyAt = await listen(empty404);
+    const everythingAt = await listen(everything200);
     try {
       await expect(store('cache', { endpoint: htmlAt }).get('nix-cache-info')).rejects.toMatchObject({ code: 'not-s3', message: `http://${htmlAt} does not speak S3: it answered with an HTML page (HTTP 404). Check the endpoint: it should be the S3 API's address, not a web page.` });
       await expect(store('cache', { endpoint: htmlAt }).ensureExists()).rejects.toMatchObject({ code: 'not-s3' });
       await expect(store('cache', { endpoint: emptyAt }).get('nix-cache-info')).rejects.toMatchObject({ code: 'not-s3', message: expect.stringContaining('it answered an empty 404, where an S3 server names the missing key or bucket') });
+      await expect(store('cache', { endpoint: everythingAt }).get('nix-cache-info')).rejects.toMatchObject({ code: 'not-s3', message: expect.stringContaining('it answered the GET of nix-cache-info with an HTML page') });
       // RGW's 404 for a missing key is S3's: the object is simply missing.
       expect(await store(bucket).get('no/such/key')).toBeNull();
     } finally {
       html.close();
       empty404.close();
+      everything200.close();
     }
   });
 
