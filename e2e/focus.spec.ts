@@ -39,5 +39,11 @@ test('closing a dialog, whichever way, gives the focus back to the button that o
   await dialog.getByRole('button', { name: 'Generate' }).click();
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(generate).toBeFocused();
+
+  // Delete removes the row whose button opened the dialog: the focus stays in that part of the page.
+  await app.getByRole('button', { name: /^Delete narwhal-local-1/ }).click();
+  await app.getByRole('dialog', { name: 'Delete narwhal-local-1?' }).getByRole('button', { name: 'Delete key' }).click();
+  await expect(app.getByText('No keys yet')).toBeVisible();
+  await expect(app.getByRole('region', { name: 'Your keys' })).toBeFocused();
   expect(await app.evaluate(() => document.activeElement === document.body)).toBe(false);
 });

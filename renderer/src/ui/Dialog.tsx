@@ -13,7 +13,7 @@ import { useEffect, useId, useLayoutEffect, useRef } from 'react';
  * opened it), as the browser would do for a dialog closed in place. Here the owner unmounts the
  * dialog, and a dialog removed from the document leaves the focus on the page body, so this is done
  * by hand: close first (a modal makes the rest of the page inert, so nothing behind it can take the
- * focus), then focus the opener if it is still in the page.
+ * focus), then focus the opener if it is still in the page, or else the section it was in.
  */
 export function Dialog({
   title,
@@ -34,10 +34,16 @@ export function Dialog({
   useLayoutEffect(() => {
     const dialog = ref.current!;
     const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    // If the dialog removes its opener (Delete on a table row), the part of the page it was in takes the focus instead.
+    const region = opener?.parentElement?.closest<HTMLElement>('section, main, aside, nav') ?? null;
     if (!dialog.open) dialog.showModal();
     return () => {
       dialog.close();
       if (opener?.isConnected) opener.focus({ preventScroll: true });
+      else if (region?.isConnected) {
+        if (!region.hasAttribute('tabindex')) region.setAttribute('tabindex', '-1');
+        region.focus({ preventScroll: true });
+      }
     };
   }, []);
   useEffect(() => {
