@@ -22,6 +22,10 @@ describe('folder cache paths', () => {
   it('keeps one spelling of a Windows path, so C:/x and C:\\x are one folder', () => {
     expect(cacheConfigSchema.parse(folder('C:/Users/me/cache'))).toEqual(folder('C:\\Users\\me\\cache'));
     expect(cacheConfigSchema.parse(folder('//server/share/x'))).toEqual(folder('//server/share/x')); // a POSIX path
+    expect(cacheConfigSchema.parse(folder('/srv/cache/'))).toEqual(folder('/srv/cache'));
+    expect(cacheConfigSchema.parse(folder('/'))).toEqual(folder('/'));
+    expect(cacheConfigSchema.parse(folder('C:/'))).toEqual(folder('C:\\'));
+    expect(cacheConfigSchema.parse(folder('D:\\nix\\'))).toEqual(folder('D:\\nix'));
   });
 
   it.each([

@@ -33,10 +33,17 @@ export function folderPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** Windows paths in one spelling (backslashes), so `C:/x` and `C:\x` are one folder; POSIX paths as they are. */
+/**
+ * One spelling per folder, so a second connection to it is recognised as one: Windows paths with
+ * backslashes (`C:/x` is `C:\x`), and no separator at the end (`/srv/x/` is `/srv/x`), except a root.
+ */
 export function normaliseFolderPath(path: string): string {
   const style = folderPathStyle(path);
-  return style === 'windows-drive' || style === 'unc' ? path.replace(/\//g, '\\') : path;
+  if (style === 'windows-drive' || style === 'unc') {
+    const windows = path.replace(/\//g, '\\');
+    return /^[A-Za-z]:\\$/.test(windows) ? windows : windows.replace(/\\+$/, '');
+  }
+  return style === 'posix' && path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
 }
 
 /**

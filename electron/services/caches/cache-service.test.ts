@@ -174,6 +174,9 @@ describe('CacheService refuses duplicate connections', () => {
     await expect(service.add('Again', s3Config('team', { endpoint: 'http://127.0.0.1:7480/' }))).rejects.toMatchObject({ code: 'conflict' });
     const local = service.list().caches[0]!;
     await expect(service.add('Mine', local.config)).rejects.toMatchObject({ message: 'This folder is already saved as "Local cache".' });
+    if (local.config.kind === 'file') {
+      await expect(service.add('Mine', { ...local.config, path: `${local.config.path}/` })).rejects.toMatchObject({ message: 'This folder is already saved as "Local cache".' });
+    }
     await service.add('Upstream', { kind: 'http', url: 'https://cache.example.org', settings: [] });
     await expect(service.add('Upstream 2', { kind: 'http', url: 'https://cache.example.org/', settings: [] })).rejects.toMatchObject({ message: 'This cache URL is already saved as "Upstream".' });
 
