@@ -15,7 +15,7 @@ export type CliCommand = (argv: string[], io: CliIO) => Promise<number>;
 export interface UsageErrorOptions {
   /** Who complains, e.g. `narwhal key generate` (default: `narwhal COMMAND`); `narwhal` for an unknown subcommand. */
   by?: string;
-  /** The usage text to print after the message (default: the command's one-line summary). */
+  /** The usage text to print after the message (default: the command's synopsis). */
   usage?: string;
 }
 

@@ -9,18 +9,20 @@ import type { CliCommand, CliIO } from './io';
 import { UsageError, writeLine } from './io';
 import { describeIoError, isExpectedIoError } from './io-errors';
 
-const commands: Record<string, { run: CliCommand; summary: string }> = {
-  serve: { run: serve, summary: 'serve [--port N] [--host ADDR] [--data-dir DIR]   the UI in a browser, on loopback' },
-  caches: { run: caches, summary: 'caches [--json] [--data-dir DIR]                 saved cache connections' },
-  info: { run: info, summary: 'info STORE-URL|NAME [--json] [--data-dir DIR]   a cache\'s nix-cache-info' },
-  ls: { run: ls, summary: 'ls STORE-URL|NAME [--json] [--data-dir DIR]     the store paths in a cache' },
-  key: { run: key, summary: 'key generate --name NAME --out FILE | key public   make a signing key; public half of a secret on stdin' },
-  nar: { run: nar, summary: 'nar dump PATH | nar ls FILE|- | nar extract FILE|- DIR   write, list and unpack NARs' },
-  narinfo: { run: narinfo, summary: 'narinfo verify FILE|- --trusted-key KEY...      check a narinfo\'s signatures' },
+/** Each command: its synopsis (the usage line after `narwhal `) and what it does. */
+const commands: Record<string, { run: CliCommand; synopsis: string; what: string }> = {
+  serve: { run: serve, synopsis: 'serve [--port N] [--host ADDR] [--data-dir DIR]', what: 'the UI in a browser, on loopback' },
+  caches: { run: caches, synopsis: 'caches [--json] [--data-dir DIR]', what: 'saved cache connections' },
+  info: { run: info, synopsis: 'info STORE-URL|NAME [--json] [--data-dir DIR]', what: "a cache's nix-cache-info (NAME: a saved cache)" },
+  ls: { run: ls, synopsis: 'ls STORE-URL|NAME [--json] [--data-dir DIR]', what: 'the store paths in a cache' },
+  key: { run: key, synopsis: 'key generate --name NAME --out FILE | key public', what: 'make a signing key; public half of a secret on stdin' },
+  nar: { run: nar, synopsis: 'nar dump PATH | nar ls FILE|- | nar extract FILE|- DIR', what: 'write, list and unpack NARs' },
+  narinfo: { run: narinfo, synopsis: 'narinfo verify FILE|- --trusted-key KEY...', what: "check a narinfo's signatures" },
 };
 
 export function usage(): string {
-  return ['usage: narwhal COMMAND [ARGS]', '', ...Object.values(commands).map((c) => `  narwhal ${c.summary}`)].join('\n');
+  const width = Math.max(...Object.values(commands).map((c) => c.synopsis.length));
+  return ['usage: narwhal COMMAND [ARGS]', '', ...Object.values(commands).map((c) => `  narwhal ${c.synopsis.padEnd(width)}   ${c.what}`)].join('\n');
 }
 
 /**
@@ -33,9 +35,9 @@ export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env)
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
-/** The first line of a command's summary: its synopsis, without the description. */
+/** A command's usage line, for its usage errors. */
 function synopsis(name: string): string {
-  return `usage: narwhal ${commands[name]!.summary.split('  ')[0]}`;
+  return `usage: narwhal ${commands[name]!.synopsis}`;
 }
 
 /** Runs one command line; every error becomes a message on stderr and a non-zero status. */
