@@ -36,6 +36,12 @@ describe('Nix store URLs', () => {
     expect(formatStoreUrl(config)).toBe('s3://bucket?region=eu-west-1&colour=blue');
   });
 
+  it('reads a + in a setting as a plus, as Nix does', () => {
+    const { config } = parseStoreUrl('s3://bucket?secret-key=/keys/a+b.sec&profile=team+ci');
+    expect(config).toMatchObject({ profile: 'team+ci', settings: [['secret-key', '/keys/a+b.sec']] });
+    expect(parseStoreUrl(formatStoreUrl(config)).config).toEqual(config);
+  });
+
   it('encodes only what would break the query', () => {
     const { config } = parseStoreUrl('s3://bucket?secret-key=/keys/a%26b.sec');
     expect(config.settings).toEqual([['secret-key', '/keys/a&b.sec']]);

@@ -32,9 +32,10 @@ export interface ParsedStoreUrl {
   warnings: string[];
 }
 
+/** Percent-escapes only, as Nix decodes a store URL's query: a `+` is a plus, not a space. */
 function decode(part: string, what: string): string {
   try {
-    return decodeURIComponent(part.replace(/\+/g, ' '));
+    return decodeURIComponent(part);
   } catch {
     throw new StoreUrlError(`Bad percent-encoding in ${what}: "${part}".`);
   }
