@@ -22,7 +22,7 @@ interface Fixtures {
   /** The page, signed in to this test's Narwhal, with the app drawn. */
   app: Page;
   /** Every message the page sent on its API WebSocket, parsed. */
-  sentMessages: Array<{ id?: number; request?: { kind: string; channel?: string; jobId?: string } }>;
+  sentMessages: Array<{ id?: number; request?: { kind: string; channel?: string; jobId?: string; requestId?: string; input?: unknown } }>;
   /** Every frame the page received on its API WebSocket, as sent: what a secret must never be in. */
   receivedFrames: string[];
 }
@@ -104,6 +104,9 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   app: async ({ page, narwhal, sentMessages, receivedFrames }, use) => {
     void sentMessages;
     void receivedFrames;
+    // Every flow runs with the page's API crossing the model of Electron's contextBridge
+    // (shared/api/context-bridge-model.ts): what would not reach the desktop app's page fails here.
+    await page.addInitScript(() => localStorage.setItem('narwhal.bridgeModel', '1'));
     await page.goto(narwhal.url);
     await expect(page.getByRole('navigation', { name: 'Caches' }).getByRole('button').first()).toBeVisible();
     await use(page);

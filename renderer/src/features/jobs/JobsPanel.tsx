@@ -46,25 +46,22 @@ export function JobsPanel() {
   const panel = useRef<HTMLElement>(null);
 
   useEffect(() => {
-    if (open) panel.current?.focus();
-  }, [open]);
+    if (!open) return;
+    panel.current?.focus();
+    // Esc closes the panel from anywhere but a dialog, and gives the keyboard back to the Jobs button.
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      close();
+      document.querySelector<HTMLButtonElement>('.jobs-button')?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open, close]);
 
   if (!open) return null;
   return (
-    <aside
-      id="jobs-panel"
-      ref={panel}
-      className="jobs-panel"
-      aria-label="Jobs"
-      tabIndex={-1}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          close();
-          document.querySelector<HTMLButtonElement>('.jobs-button')?.focus();
-        }
-      }}
-    >
+    <aside id="jobs-panel" ref={panel} className="jobs-panel" aria-label="Jobs" tabIndex={-1}>
       <header className="jobs-panel__header">
         <h2 className="jobs-panel__title">Jobs</h2>
         <span className="jobs-panel__count">{running.length ? `${running.length} running` : 'none running'}</span>
@@ -81,7 +78,18 @@ export function JobsPanel() {
       ) : (
         <ul className="jobs-panel__list">
           {jobs.map((job) => (
-            <JobRow key={job.id} job={job} now={now} highlighted={job.id === highlight} onCancel={() => cancel(job.id)} onDismiss={() => dismiss(job.id)} />
+            <JobRow
+              key={job.id}
+              job={job}
+              now={now}
+              highlighted={job.id === highlight}
+              onCancel={() => cancel(job.id)}
+              onDismiss={() => {
+                dismiss(job.id);
+                // Its row (and the focused button) goes away: keep the keyboard in the panel.
+                panel.current?.focus();
+              }}
+            />
           ))}
         </ul>
       )}
