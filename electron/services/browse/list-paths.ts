@@ -1,4 +1,5 @@
 import type { PathEntry } from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/errors';
 import { parseNarinfo } from '../../../shared/nix/narinfo';
 import { parseStorePath } from '../../../shared/nix/store-path';
 import type { CacheStore } from '../stores/cache-store';
@@ -33,8 +34,15 @@ export async function resolveNames(store: CacheStore, hashes: readonly string[],
   const results = await mapConcurrent(
     hashes,
     options.concurrency ?? 16,
-    async (hash): Promise<NameResult> => {
-      const bytes = await store.get(`${hash}.narinfo`, { signal: options.signal });
+    async (hash, _index, signal): Promise<NameResult> => {
+      let bytes;
+      try {
+        bytes = await store.get(`${hash}.narinfo`, { signal });
+      } catch (e) {
+        // A narinfo too large to read (a hostile cache) is one broken entry, not a failed listing.
+        if (e instanceof ApiError && e.code === 'bad-format') return { error: e.message };
+        throw e;
+      }
       if (!bytes) return { error: 'narinfo disappeared' };
       try {
         const info = parseNarinfo(Buffer.from(bytes).toString('utf8'), { source: `${hash}.narinfo` });
