@@ -11,6 +11,7 @@ import { describeConfig } from '../../shared/caches/config';
 import { listPathHashes, resolveNames } from './browse/list-paths';
 import { Listings } from './browse/listings';
 import { JobRegistry } from './jobs/job-registry';
+import { openStore } from './stores/open-store';
 import { CacheService } from './caches/cache-service';
 import { KeyStore } from './keys/key-store';
 import type { SecretBox } from './keys/secret-box';
@@ -62,8 +63,8 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
       update: ({ cacheId, name, config }) => caches.update(cacheId, name, config),
       remove: ({ cacheId }) => caches.remove(cacheId),
       select: ({ cacheId }) => caches.select(cacheId),
-      test: ({ cacheId }) => caches.test(cacheId),
-      initialise: ({ cacheId, wantMassQuery, priority }) => caches.initialise(cacheId, { wantMassQuery, priority }),
+      test: ({ cacheId }, { signal }) => caches.test(cacheId, signal),
+      initialise: ({ cacheId, wantMassQuery, priority }, { signal }) => caches.initialise(cacheId, { wantMassQuery, priority }, signal),
     },
     aws: {
       profiles: () => discoverProfiles(env),
@@ -102,22 +103,28 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
     browse: {
       listPaths: ({ cacheId }) => {
         const saved = caches.get(cacheId);
-        // The store and the listing's subject are fixed when the job starts: editing the connection
-        // meanwhile neither redirects this job nor passes its entries off as the new bucket's.
-        const store = caches.storeFor(cacheId);
+        // The configuration and the listing's subject are fixed when the job starts, and the job has a
+        // store of its own: editing the connection meanwhile (which closes the shared store) neither
+        // breaks this job, nor redirects it, nor passes its entries off as the new bucket's.
+        const config = saved.config;
         return {
-          title: `List the paths of ${describeConfig(saved.config)}`,
-          subject: cacheIdentity(saved.config),
+          title: `List the paths of ${describeConfig(config)}`,
+          subject: cacheIdentity(config),
           run: async ({ jobId, signal, progress }) => {
-            const listing = listings.open(jobId);
-            await listPathHashes(store, {
-              signal,
-              onPage: (listed, pages, page) => {
-                listing.add(page);
-                progress({ listed, pages });
-              },
-            });
-            return { total: listing.close() };
+            const store = openStore(config, env);
+            try {
+              const listing = listings.open(jobId);
+              await listPathHashes(store, {
+                signal,
+                onPage: (listed, pages, page) => {
+                  listing.add(page);
+                  progress({ listed, pages });
+                },
+              });
+              return { total: listing.close() };
+            } finally {
+              store.close();
+            }
           },
         };
       },

@@ -195,15 +195,16 @@ export class CacheService {
     });
   }
 
-  async test(cacheId: string): Promise<TestResult> {
+  /** `signal`: the page stopped waiting (Cancel, another cache chosen), so the request stops too. */
+  async test(cacheId: string, signal?: AbortSignal): Promise<TestResult> {
     const store = this.storeFor(cacheId);
     const started = performance.now();
     const elapsedMs = () => Math.round(performance.now() - started);
     try {
-      return { status: 'ok', info: await readCacheInfo(store), elapsedMs: elapsedMs() };
+      return { status: 'ok', info: await readCacheInfo(store, signal), elapsedMs: elapsedMs() };
     } catch (e) {
       // Every failure we can explain is a result to show; anything else is a bug and propagates.
-      if (!(e instanceof ApiError)) throw e;
+      if (!(e instanceof ApiError) || signal?.aborted) throw e;
       return { status: 'problem', code: e.code, message: e.message, elapsedMs: elapsedMs() };
     }
   }
@@ -213,22 +214,22 @@ export class CacheService {
    * only the fields asked for change: the others, StoreDir and lines Narwhal does not know are kept,
    * and WantMassQuery or Priority are never added unless asked (Nix's defaults apply without them).
    */
-  async initialise(cacheId: string, options: InitialiseOptions = {}): Promise<CacheInfo> {
+  async initialise(cacheId: string, options: InitialiseOptions = {}, signal?: AbortSignal): Promise<CacheInfo> {
     const saved = this.get(cacheId);
     if (!isWritable(saved.config)) throw new ApiError('read-only', `${saved.name} is an HTTP cache, which Narwhal can only read.`);
-    return this.initialiseStore(this.storeFor(cacheId), options);
+    return this.initialiseStore(this.storeFor(cacheId), options, signal);
   }
 
-  private async initialiseStore(store: CacheStore, asked: InitialiseOptions): Promise<CacheInfo> {
-    await store.ensureExists();
-    const existing = await store.get('nix-cache-info');
+  private async initialiseStore(store: CacheStore, asked: InitialiseOptions, signal?: AbortSignal): Promise<CacheInfo> {
+    await store.ensureExists({ signal });
+    const existing = await store.get('nix-cache-info', { signal });
     const wanted = {
       ...(asked.wantMassQuery !== undefined ? { wantMassQuery: asked.wantMassQuery } : {}),
       ...(asked.priority !== undefined ? { priority: asked.priority } : {}),
     };
     if (!existing) {
       const info = { storeDir: nixStoreDir, ...wanted };
-      await store.put('nix-cache-info', serialiseNixCacheInfo(info), contentTypes.cacheInfo);
+      await store.put('nix-cache-info', serialiseNixCacheInfo(info), contentTypes.cacheInfo, { signal });
       return info;
     }
     let current;
@@ -244,7 +245,7 @@ export class CacheService {
     const next = { ...current, ...wanted };
     // Asked for nothing new: the file stays exactly as it is, line order and all.
     if (next.wantMassQuery !== current.wantMassQuery || next.priority !== current.priority) {
-      await store.put('nix-cache-info', serialiseNixCacheInfo(next), contentTypes.cacheInfo);
+      await store.put('nix-cache-info', serialiseNixCacheInfo(next), contentTypes.cacheInfo, { signal });
     }
     return {
       storeDir: next.storeDir ?? nixStoreDir,
