@@ -15,6 +15,10 @@ describe('problemLook', () => {
     expect(problemLook('bad-credentials', true)).toMatchObject({ tone: 'error', action: 'edit' });
   });
 
+  it('sends an endpoint that does not speak S3 to the connection settings, never to Initialise', () => {
+    expect(problemLook('not-s3', true)).toEqual({ title: 'Not an S3 server', tone: 'error', action: 'edit' });
+  });
+
   it('has a plain fallback for codes without a look of their own', () => {
     expect(problemLook('internal', true)).toEqual({ title: 'Something went wrong', tone: 'error', action: null });
   });

@@ -23,6 +23,9 @@ const looks: Partial<Record<ErrorCode, ProblemLook>> = {
   'access-denied': { title: 'Access denied', tone: 'error', action: 'edit' },
   'wrong-region': { title: 'Wrong region', tone: 'warning', action: 'edit' },
   unreachable: { title: 'Server unreachable', tone: 'error', action: 'edit' },
+  // An ordinary web server at the endpoint: the endpoint is what to fix, never Initialise.
+  'not-s3': { title: 'Not an S3 server', tone: 'error', action: 'edit' },
+  throttled: { title: 'The server is throttling', tone: 'warning', action: null },
   'store-dir-mismatch': { title: 'Cache for another store', tone: 'warning', action: null },
   'bad-format': { title: 'Unreadable nix-cache-info', tone: 'error', action: null },
   'read-only': { title: 'Read-only cache', tone: 'warning', action: null },
