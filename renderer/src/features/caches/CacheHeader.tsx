@@ -1,5 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { CacheView, TestResult } from '../../../../shared/api/contract';
+import { nixCannotReadBefore210 } from '../../../../shared/caches/folder-path';
 import { CopyButton } from '../../ui/CopyButton';
 import { KindBadge } from './KindBadge';
 import { TestStatus } from './TestStatus';
@@ -40,6 +41,14 @@ export function CacheHeader({ cache, test }: { cache: CacheView; test: UseQueryR
         <code className="store-url__value">{cache.storeUrl}</code>
         <CopyButton text={cache.storeUrl} what="store URL" />
       </div>
+      {cache.config.kind === 'file' && nixCannotReadBefore210(cache.config.path) && (
+        // Nix 2.9 and older take a file:// URL's %-escapes literally and refuse raw spaces, so no
+        // URL reaches this folder with them; 2.10 and later decode the escapes.
+        <p className="store-url__note" role="note">
+          This folder's name needs %-escapes in a store URL, which Nix 2.10 and later read as meant. Nix 2.9 and older would write to a folder
+          literally named with the escapes: rename the folder, or use a newer Nix.
+        </p>
+      )}
       <TestStatus cache={cache} test={test} />
     </header>
   );
