@@ -36,7 +36,7 @@ function timed<T>(fn: () => T): { value: T; ms: number } {
 
 const entries = fakeHashes(count).map((hash) => ({ hash }));
 const listings = new Listings();
-const listing = listings.open('job-bench-00000000');
+const listing = listings.open('job-bench-00000000', 'file /bench');
 listing.add(entries);
 listing.close();
 

@@ -16,6 +16,7 @@ const recorded = vi.hoisted(() => ({
   loadedUrl: '',
   ipcHandlers: new Map<string, unknown>(),
   appHandlers: new Map<string, (...args: unknown[]) => unknown>(),
+  windowHandlers: new Map<string, (...args: unknown[]) => unknown>(),
   lockRequested: 0,
   focused: 0,
   loaded: (() => {
@@ -38,6 +39,8 @@ vi.mock('electron', () => {
       recorded.windowOptions = options;
     }
     isMinimized = () => false;
+    isDestroyed = () => false;
+    on = (event: string, handler: (...args: unknown[]) => unknown) => recorded.windowHandlers.set(event, handler);
     restore = () => undefined;
     focus = () => void (recorded.focused += 1);
     async loadURL(url: string) {
@@ -130,10 +133,10 @@ describe('the Electron glue (against a recording stand-in for electron)', async 
     expect(recorded.focused).toBe(1);
   });
 
-  it('asks before quitting while jobs run', () => {
-    // No job runs here, so quitting goes ahead; quit-guard.test.ts covers the question itself.
+  it('guards quitting and closing the window (with no job running here, both go ahead; quit-guard.test.ts covers the question)', () => {
     let prevented = false;
     recorded.appHandlers.get('before-quit')!({ preventDefault: () => (prevented = true) });
+    recorded.windowHandlers.get('close')!({ preventDefault: () => (prevented = true) });
     expect(prevented).toBe(false);
   });
 

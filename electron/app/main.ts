@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const ours: { window?: BrowserWindow } = {};
   app.on('second-instance', () => {
     const window = ours.window;
-    if (!window) return;
+    if (!window || window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
     window.focus();
   });
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 
   const binding = bindIpc(ipcMain, (send) => narwhal.server.connect(send));
 
-  installQuitGuard(app, narwhal.jobs, (running) => {
+  const quitGuard = installQuitGuard(app, narwhal.jobs, (running) => {
     const question = quitQuestion(running);
     const answer = dialog.showMessageBoxSync({ type: 'question', ...question, defaultId: 0, cancelId: 0, noLink: true });
     return answer === 1;
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     },
   });
   ours.window = window;
+  window.on('close', quitGuard.onWindowClose);
   binding.attach(window);
 
   // Checklist 13-14: no navigation away from the app and no new windows.

@@ -22,13 +22,18 @@ function setup(running: JobView[], answer: boolean) {
     },
   };
   const asked: JobView[][] = [];
-  installQuitGuard(app, jobs, (r) => (asked.push(r), answer));
+  const guard = installQuitGuard(app, jobs, (r) => (asked.push(r), answer));
   const quit = () => {
     let prevented = false;
     listener({ preventDefault: () => (prevented = true) });
     return prevented;
   };
-  return { quit, calls, asked };
+  const closeWindow = () => {
+    let prevented = false;
+    guard.onWindowClose({ preventDefault: () => (prevented = true) });
+    return prevented;
+  };
+  return { quit, closeWindow, calls, asked };
 }
 
 describe('the quit guard', () => {
@@ -50,6 +55,21 @@ describe('the quit guard', () => {
     expect(quit()).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(calls).toEqual(['shutdown', 'quit']);
+  });
+
+  it('asks too when the last window is closed, and keeps the window open when told to', () => {
+    const { closeWindow, calls, asked } = setup([job('List')], false);
+    expect(closeWindow()).toBe(true);
+    expect(asked).toHaveLength(1);
+    expect(calls).toEqual([]);
+  });
+
+  it('closing the window and choosing to quit asks once, then quits after the jobs ended', async () => {
+    const { closeWindow, calls, asked } = setup([job('Push')], true);
+    expect(closeWindow()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toEqual(['shutdown', 'quit']);
+    expect(asked).toHaveLength(1);
   });
 
   it('names the jobs in its question', () => {

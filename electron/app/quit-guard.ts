@@ -12,15 +12,18 @@ export interface QuitJobs {
 }
 
 /**
- * Quitting with jobs running (a push half done, a listing of a large bucket) asks first. Choosing to
- * quit cancels the jobs and waits for them to end cleanly (an upload aborts its multipart upload, a
- * narinfo is never left without its NAR) before the app really quits.
+ * Quitting with jobs running (a push half done, a listing of a large bucket) asks first, whether the
+ * user quits the app or closes its last window (which would quit it, or leave it running with no
+ * window at all). Choosing to quit cancels the jobs and waits for them to end cleanly (an upload
+ * aborts its multipart upload, a narinfo is never left without its NAR) before the app really quits;
+ * choosing to keep running leaves the window open.
  *
- * `ask` gets the running jobs and answers true to quit anyway.
+ * `ask` gets the running jobs and answers true to quit anyway. The returned `onWindowClose` goes on
+ * the window's `close` event.
  */
-export function installQuitGuard(app: QuitAppLike, jobs: QuitJobs, ask: (running: JobView[]) => boolean): void {
+export function installQuitGuard(app: QuitAppLike, jobs: QuitJobs, ask: (running: JobView[]) => boolean): { onWindowClose(event: { preventDefault(): void }): void } {
   let stopping = false;
-  app.on('before-quit', (event) => {
+  const intercept = (event: { preventDefault(): void }) => {
     if (stopping) return;
     const running = jobs.running();
     if (running.length === 0) return;
@@ -28,7 +31,9 @@ export function installQuitGuard(app: QuitAppLike, jobs: QuitJobs, ask: (running
     if (!ask(running)) return;
     stopping = true;
     void jobs.shutdown().finally(() => app.quit());
-  });
+  };
+  app.on('before-quit', intercept);
+  return { onWindowClose: intercept };
 }
 
 /** The question, worded for the jobs at hand. */

@@ -8,7 +8,7 @@ import { ApiError } from '../../shared/api/errors';
 import { discoverProfiles } from './aws/profiles';
 import { cacheIdentity } from '../../shared/caches/identity';
 import { describeConfig } from '../../shared/caches/config';
-import { listPathHashes, resolveNames } from './browse/list-paths';
+import { forEachPathPage, resolveNames } from './browse/list-paths';
 import { Listings } from './browse/listings';
 import { JobRegistry } from './jobs/job-registry';
 import { openStore } from './stores/open-store';
@@ -112,17 +112,19 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
           subject: cacheIdentity(config),
           run: async ({ jobId, signal, progress }) => {
             const store = openStore(config, env);
+            const listing = listings.open(jobId, cacheIdentity(config));
             try {
-              const listing = listings.open(jobId);
-              await listPathHashes(store, {
-                signal,
-                onPage: (listed, pages, page) => {
+              await forEachPathPage(
+                store,
+                (page, listed, pages) => {
                   listing.add(page);
                   progress({ listed, pages });
                 },
-              });
+                { signal },
+              );
               return { total: listing.close() };
             } finally {
+              listing.end();
               store.close();
             }
           },

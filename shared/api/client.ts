@@ -83,35 +83,59 @@ export function createClient<C extends Contract, E extends EventsSpec>(contract:
     for (const jobId of followers.keys()) void refresh(jobId);
   });
 
-  async function refresh(jobId: string) {
+  /**
+   * Asks where a job stands. When the answer is an error, only `failing` is told (attaching to a job
+   * that does not exist fails that attach, not the handle that started it); without it, all followers.
+   */
+  async function refresh(jobId: string, failing?: Follower) {
     const response = await bridge.api.jobs!.get!({ jobId }).catch((e: unknown) => ({ ok: false as const, error: { code: 'internal' as const, message: String(e) } }));
-    if (response.ok) deliver(response.value as JobView);
-    else failFollowers(jobId, ApiError.fromWire(response.error));
+    if (response.ok) return deliver(response.value as JobView);
+    // Down again: the next reconnect asks once more.
+    if (response.error.code === 'disconnected') return;
+    const error = ApiError.fromWire(response.error);
+    if (!failing) return failFollowers(jobId, error);
+    const set = followers.get(jobId);
+    if (!set?.delete(failing)) return;
+    if (set.size === 0) followers.delete(jobId);
+    failing.reject(error);
   }
 
-  function follow(jobId: string, options: JobOptions<unknown>): JobHandle<unknown> {
+  function follow(jobId: string, options: JobOptions<unknown>): JobHandle<unknown> & { follower?: Follower } {
+    const { signal } = options;
+    let created: Follower | undefined;
     const result = new Promise<unknown>((resolve, reject) => {
+      if (signal?.aborted) return reject(cancelled());
       const set = followers.get(jobId) ?? new Set();
       followers.set(jobId, set);
-      const follower: Follower = { onProgress: options.onProgress, resolve, reject };
-      set.add(follower);
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          set.delete(follower);
-          if (set.size === 0) {
-            followers.delete(jobId);
-            lastProgress.delete(jobId);
-          }
-          reject(cancelled());
+      const stopFollowing = () => {
+        set.delete(follower);
+        if (set.size === 0) {
+          followers.delete(jobId);
+          lastProgress.delete(jobId);
+        }
+        reject(cancelled());
+      };
+      // Settling removes the abort listener, so a long-lived signal does not collect followers.
+      const follower: Follower = {
+        onProgress: options.onProgress,
+        resolve: (output) => {
+          signal?.removeEventListener('abort', stopFollowing);
+          resolve(output);
         },
-        { once: true },
-      );
+        reject: (error) => {
+          signal?.removeEventListener('abort', stopFollowing);
+          reject(error);
+        },
+      };
+      set.add(follower);
+      created = follower;
+      signal?.addEventListener('abort', stopFollowing, { once: true });
     });
     return {
       id: jobId,
       result,
-      cancel: () => void bridge.api.jobs!.cancel!({ jobId }),
+      follower: created,
+      cancel: () => void bridge.api.jobs!.cancel!({ jobId }).catch(() => undefined),
     };
   }
 
@@ -144,11 +168,14 @@ export function createClient<C extends Contract, E extends EventsSpec>(contract:
       } else {
         target[method] = (input: unknown, options: JobOptions<unknown> = {}): JobHandle<unknown> => {
           const jobId = newId('job');
-          const handle = follow(jobId, options);
+          const { follower: _follower, ...handle } = follow(jobId, options);
           send(input, jobId).then(
             (response) => {
-              if (!response.ok) failFollowers(jobId, ApiError.fromWire(response.error));
-              else deliver(response.value as JobView);
+              if (response.ok) return deliver(response.value as JobView);
+              // The connection dropped before the answer: the job may have started all the same. Keep
+              // following; after the reconnect `jobs.get` tells (and says not-found if it never began).
+              if (response.error.code === 'disconnected') return;
+              failFollowers(jobId, ApiError.fromWire(response.error));
             },
             (e: unknown) => failFollowers(jobId, e instanceof Error ? e : new Error(String(e))),
           );
@@ -164,8 +191,8 @@ export function createClient<C extends Contract, E extends EventsSpec>(contract:
       return bridge.on(name, listener as (payload: unknown) => void);
     },
     attach<O, P>(jobId: string, options: JobOptions<P> = {}): JobHandle<O> {
-      const handle = follow(jobId, options as JobOptions<unknown>);
-      void refresh(jobId);
+      const { follower, ...handle } = follow(jobId, options as JobOptions<unknown>);
+      if (follower) void refresh(jobId, follower);
       return handle as JobHandle<O>;
     },
     onConnectionState: (listener) => bridge.onConnectionState(listener),

@@ -9,6 +9,8 @@ export const errorCodes = [
   'conflict',
   'cancelled',
   'internal',
+  /** The page lost its connection to Narwhal (the browser shell's WebSocket) before the answer came. */
+  'disconnected',
   // Cache connections (see electron/services/stores/s3-errors.ts for how S3 answers map to these).
   'bad-credentials',
   'no-credentials',

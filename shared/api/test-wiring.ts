@@ -21,6 +21,7 @@ export function wireClient<C extends Contract, E extends EventsSpec>(
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   let connection: Connection;
+  let loseAnswers = 0;
   const connect = () =>
     (connection = server.connect((event) => {
       wire.push(event);
@@ -32,6 +33,11 @@ export function wireClient<C extends Contract, E extends EventsSpec>(
       wire.push(message);
       const response = await connection.handle(json(message));
       wire.push(response);
+      if (loseAnswers > 0) {
+        // The server did the work, but the socket dropped before its answer reached the page.
+        loseAnswers -= 1;
+        return { ok: false, error: { code: 'disconnected', message: 'Lost the connection to Narwhal before it answered.' } };
+      }
       return json(response);
     },
     subscribe: (listener) => {
@@ -54,6 +60,10 @@ export function wireClient<C extends Contract, E extends EventsSpec>(
     drop() {
       connection.close();
       stateListeners.forEach((listener) => listener('closed'));
+    },
+    /** The next answer is lost on the way back (after the server handled the request). */
+    loseNextAnswer() {
+      loseAnswers += 1;
     },
     restore() {
       connect();

@@ -7,12 +7,16 @@ import { mapConcurrent } from '../util/map-concurrent';
 
 const narinfoKey = /^([0-9a-df-np-sv-z]{32})\.narinfo$/;
 
-/** The store path hashes of a cache, from its `<hash>.narinfo` keys, reporting each page as it comes. */
-export async function listPathHashes(
+/**
+ * The store path hashes of a cache, from its `<hash>.narinfo` keys, page by page as the store lists
+ * them; keeps nothing, so a caller that stores the pages itself does not hold them twice.
+ */
+export async function forEachPathPage(
   store: CacheStore,
-  options: { signal?: AbortSignal; onPage?: (listed: number, pages: number, page: PathEntry[]) => void } = {},
-): Promise<PathEntry[]> {
-  const entries: PathEntry[] = [];
+  onPage: (page: PathEntry[], listed: number, pages: number) => void,
+  options: { signal?: AbortSignal } = {},
+): Promise<number> {
+  let listed = 0;
   let pages = 0;
   for await (const keys of store.listTopLevel({ signal: options.signal })) {
     pages += 1;
@@ -21,9 +25,26 @@ export async function listPathHashes(
       const match = narinfoKey.exec(key);
       if (match) page.push({ hash: match[1]! });
     }
-    for (const entry of page) entries.push(entry);
-    options.onPage?.(entries.length, pages, page);
+    listed += page.length;
+    onPage(page, listed, pages);
   }
+  return listed;
+}
+
+/** Every store path hash of a cache, reporting progress per page. */
+export async function listPathHashes(
+  store: CacheStore,
+  options: { signal?: AbortSignal; onPage?: (listed: number, pages: number) => void } = {},
+): Promise<PathEntry[]> {
+  const entries: PathEntry[] = [];
+  await forEachPathPage(
+    store,
+    (page, listed, pages) => {
+      for (const entry of page) entries.push(entry);
+      options.onPage?.(listed, pages);
+    },
+    { signal: options.signal },
+  );
   return entries;
 }
 

@@ -119,6 +119,18 @@ describe('CacheService under concurrent changes', () => {
     expect(a.list().caches).toHaveLength(1);
   });
 
+  it('keeps the changes of two services on one data folder (the CLI and narwhal serve, say)', async () => {
+    const dataDir = await fresh();
+    const [a, b] = [new CacheService({ dataDir }), new CacheService({ dataDir })];
+    await a.start();
+    await b.start();
+    await a.add('From A', folderConfig('/tmp/from-a'));
+    await b.add('From B', folderConfig('/tmp/from-b'));
+    const reread = new CacheService({ dataDir });
+    await reread.start();
+    expect(reread.list().caches.map((c) => c.name)).toEqual(['Local cache', 'From A', 'From B']);
+  });
+
   it('saves a folder added five times at once only once', async () => {
     const { service } = await started();
     const results = await Promise.allSettled(times(5, (i) => service.add(`Twin ${i}`, folderConfig('/tmp/twin'))));

@@ -71,8 +71,8 @@ export async function readCacheInfo(store: CacheStore, signal?: AbortSignal): Pr
  * one open store per cache (S3 clients are reused; they are rebuilt when a connection is edited).
  *
  * Every change of the settings is a read-modify-write run in the settings file's queue (one per file in
- * the process): it reads the current settings when its turn comes, so two changes at the same moment
- * are both kept.
+ * the process): it reads the file when its turn comes, so two changes at the same moment, or from two
+ * services on one data folder, are both kept.
  */
 export class CacheService {
   readonly notices: Notice[] = [];
@@ -294,11 +294,21 @@ export class CacheService {
   }
 
   /**
-   * A read-modify-write of the settings in the settings file's queue: `make` sees the settings as
-   * the previous change left them, and its result is what the caller gets once the file is written.
+   * A read-modify-write of the settings in the settings file's queue: `make` sees the settings as the
+   * file holds them when its turn comes (another process on the same data folder, such as the CLI or a
+   * second `narwhal serve`, may have changed them), and its result is what the caller gets once the
+   * file is written.
    */
   private change<T>(make: (current: Settings) => { next: Settings; result: T }): Promise<T> {
     return withFileQueue(this.file.path, async () => {
+      const loaded = await this.file.load();
+      if (loaded.settings) this.settings = loaded.settings;
+      if (loaded.movedAside) {
+        this.notices.push({
+          level: 'error',
+          message: `The settings file had become unreadable (${loaded.movedAside.reason}); it was moved to ${loaded.movedAside.path} and Narwhal wrote its own settings in its place.`,
+        });
+      }
       const { next, result } = make(this.settings);
       await this.file.save(next);
       this.settings = next;

@@ -169,6 +169,27 @@ describe('jobs across the contextBridge model', () => {
     await expect(handle.result).resolves.toEqual({ total: 2 });
   });
 
+  it('a job whose start answer was lost with the connection is found again after the reconnect', async () => {
+    const { server, step } = jobServer();
+    const page = wireClient(testContract, testEvents, server, acrossBridge);
+    page.loseNextAnswer();
+    const handle = page.client.api.work.count({ to: 1 });
+    await step(); // it did start, though the page never heard so
+    page.drop();
+    page.restore();
+    await expect(handle.result).resolves.toEqual({ total: 1 });
+  });
+
+  it('attaching with a signal that is already aborted gives up at once', async () => {
+    const { server, step } = jobServer();
+    const { client } = wireClient(testContract, testEvents, server, acrossBridge);
+    const handle = client.api.work.count({ to: 1 });
+    const attached = client.attach(handle.id, { signal: AbortSignal.abort() });
+    await expect(attached.result).rejects.toMatchObject({ code: 'cancelled' });
+    await step();
+    await expect(handle.result).resolves.toEqual({ total: 1 });
+  });
+
   it('stop following on the signal without stopping the job', async () => {
     const { server, step, registry } = jobServer();
     const { client } = wireClient(testContract, testEvents, server, acrossBridge);

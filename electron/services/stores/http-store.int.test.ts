@@ -123,6 +123,14 @@ describe('HttpStore', () => {
     });
   });
 
+  it('a server that keeps answering 500 is the server\'s trouble, said plainly (not an internal error of ours)', async () => {
+    const url = await serve((_req, res) => void res.writeHead(500).end());
+    await expect(new HttpStore(url, { retry: fast }).get('nix-cache-info')).rejects.toMatchObject({
+      code: 'unreachable',
+      message: expect.stringMatching(/nix-cache-info answered HTTP 500 \(\d attempts\): the server is not serving this cache properly/),
+    });
+  });
+
   it('reads 404 and 403 as missing, as Nix does, and refuses to write, delete or list', async () => {
     const url = await serve((req, res) => void res.writeHead(req.url === '/a' ? 404 : 403).end());
     const store = new HttpStore(url, { retry: fast });

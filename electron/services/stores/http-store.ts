@@ -68,7 +68,8 @@ export class HttpStore implements CacheStore {
       if (e.status === 429 || e.status === 503) {
         return new ApiError('throttled', `${this.baseUrl} is throttling requests (HTTP ${e.status} for ${key})${tries}, and still was after backing off. Try again later.`);
       }
-      return new ApiError('internal', `${this.baseUrl}/${key} answered HTTP ${e.status}${tries}.`);
+      // The server's trouble, not ours: said plainly, and not logged as a bug of Narwhal's.
+      return new ApiError('unreachable', `${this.baseUrl}/${key} answered HTTP ${e.status}${tries}: the server is not serving this cache properly right now.`);
     }
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     return new ApiError('unreachable', `Cannot reach ${this.baseUrl} (${cause?.code ?? cause?.message ?? (e as Error).message})${tries}.`);

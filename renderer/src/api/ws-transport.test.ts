@@ -56,7 +56,7 @@ describe('the browser shell transport', () => {
     const pending = transport.request(call);
     await vi.advanceTimersByTimeAsync(0);
     FakeSocket.all[0]!.drop();
-    await expect(pending).resolves.toMatchObject({ ok: false, error: { message: /Lost the connection/ } });
+    await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'disconnected', message: /Lost the connection/ } });
   });
 
   it('holds a request made while the socket is down and sends it once it reconnects', async () => {
@@ -82,6 +82,6 @@ describe('the browser shell transport', () => {
     const transport = createWebSocketTransport('ws://x/api');
     const pending = transport.request(call);
     await vi.advanceTimersByTimeAsync(30_001);
-    await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'unreachable', message: /No connection to Narwhal/ } });
+    await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'disconnected', message: /No connection to Narwhal/ } });
   });
 });

@@ -33,7 +33,13 @@ export function createWebSocketTransport(url: string): ClientTransport {
       for (const wake of [...waiting]) wake();
     });
     socket.addEventListener('message', (message) => {
-      const data = JSON.parse(String(message.data)) as { id?: number; response?: WireResponse; event?: WireEvent };
+      let data: { id?: number; response?: WireResponse; event?: WireEvent };
+      try {
+        data = JSON.parse(String(message.data)) as typeof data;
+      } catch {
+        console.error('Narwhal: a message from the server was not JSON; ignored.');
+        return;
+      }
       if (data.event) listeners.forEach((listener) => listener(data.event!));
       else if (typeof data.id === 'number') {
         pending.get(data.id)?.(data.response!);
@@ -42,7 +48,7 @@ export function createWebSocketTransport(url: string): ClientTransport {
     });
     socket.addEventListener('close', () => {
       setState('closed');
-      for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'internal', message: 'Lost the connection to Narwhal before it answered.' } });
+      for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'disconnected', message: 'Lost the connection to Narwhal before it answered.' } });
       pending.clear();
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5_000);
@@ -72,7 +78,7 @@ export function createWebSocketTransport(url: string): ClientTransport {
       try {
         await whenOpen();
       } catch (e) {
-        return { ok: false, error: { code: 'unreachable', message: `${(e as Error).message} Is narwhal serve still running?` } };
+        return { ok: false, error: { code: 'disconnected', message: `${(e as Error).message} Is narwhal serve still running?` } };
       }
       const id = nextId++;
       return new Promise((resolve) => {

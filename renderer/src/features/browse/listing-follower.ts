@@ -18,6 +18,17 @@ export interface ListingSnapshot {
   error: Error | null;
 }
 
+/** Following one listing job: its entries read so far, and its one pull at a time. */
+interface Run {
+  jobId: string;
+  signal: AbortSignal;
+  entries: PathEntry[];
+  ended: boolean;
+  pulling: boolean;
+  /** Asked to pull while a pull ran: pull once more when it ends. */
+  again: boolean;
+}
+
 const initial: ListingSnapshot = { jobId: null, entries: undefined, listing: false, progress: null, error: null };
 
 /** Most recent first: a running listing of this cache, or the last one that completed. */
@@ -36,11 +47,9 @@ export function pickListingJob(jobs: readonly JobView[], identity: string, optio
 export class ListingFollower {
   private snapshot: ListingSnapshot = initial;
   private readonly listeners = new Set<() => void>();
-  private entries: PathEntry[] = [];
   private follow: AbortController | null = null;
-  private pulling = false;
-  private pullAgain = false;
-  private ended = false;
+  /** The job followed now; a Refresh replaces it, and whatever the old one still does is ignored. */
+  private run: Run | null = null;
   /** Why the job failed, and why reading its pages failed (a dropped connection; the next pull may succeed). */
   private jobError: Error | null = null;
   private pullError: Error | null = null;
@@ -98,16 +107,16 @@ export class ListingFollower {
 
   private track(handle: JobHandle<{ total: number }>, progress?: ListingProgress): void {
     const signal = this.follow!.signal;
-    this.entries = [];
-    this.ended = false;
+    const run: Run = { jobId: handle.id, signal, entries: [], ended: false, pulling: false, again: false };
+    this.run = run;
     this.jobError = this.pullError = null;
     this.set({ jobId: handle.id, entries: undefined, listing: true, progress: progress ?? { listed: 0, pages: 0 }, error: null });
-    if (progress?.listed) void this.pull(handle.id, signal);
+    if (progress?.listed) void this.pull(run);
     handle.result.then(
       () => {
         if (signal.aborted) return;
-        this.ended = true;
-        void this.pull(handle.id, signal);
+        run.ended = true;
+        void this.pull(run);
       },
       (error: Error) => {
         if (signal.aborted) return;
@@ -119,38 +128,39 @@ export class ListingFollower {
 
   private onProgress(progress: ListingProgress): void {
     this.set({ progress });
-    if (this.snapshot.jobId) void this.pull(this.snapshot.jobId, this.follow!.signal);
+    if (this.run) void this.pull(this.run);
   }
 
-  /** Reads the pages that have appeared since the last pull; one pull at a time, repeated if asked meanwhile. */
-  private async pull(jobId: string, signal: AbortSignal): Promise<void> {
-    if (this.pulling) {
-      this.pullAgain = true;
+  /** Reads the pages of `run`'s job that appeared since its last pull; one pull at a time per job, repeated if asked meanwhile. */
+  private async pull(run: Run): Promise<void> {
+    if (run.pulling) {
+      run.again = true;
       return;
     }
-    this.pulling = true;
+    run.pulling = true;
+    const { signal } = run;
     try {
       do {
-        this.pullAgain = false;
+        run.again = false;
         let complete = false;
         for (;;) {
-          const page = await api.browse.pathsPage({ jobId, offset: this.entries.length, limit: maxPathsPage }, { signal });
+          const page = await api.browse.pathsPage({ jobId: run.jobId, offset: run.entries.length, limit: maxPathsPage }, { signal });
           if (signal.aborted) return;
-          this.entries = this.entries.concat(page.entries);
-          complete = page.complete && this.entries.length >= page.total;
-          if (page.entries.length === 0 || this.entries.length >= page.total) break;
+          run.entries = run.entries.concat(page.entries);
+          complete = page.complete && run.entries.length >= page.total;
+          if (page.entries.length === 0 || run.entries.length >= page.total) break;
         }
-        const done = complete && this.ended;
+        const done = complete && run.ended;
         this.pullError = null;
-        this.set({ entries: this.entries, ...(done ? { listing: false, progress: null } : {}) });
-      } while (this.pullAgain && !signal.aborted);
+        this.set({ entries: run.entries, ...(done ? { listing: false, progress: null } : {}) });
+      } while (run.again && !signal.aborted);
     } catch (error) {
       if (!signal.aborted) {
         this.pullError = error as Error;
         this.set({});
       }
     } finally {
-      this.pulling = false;
+      run.pulling = false;
     }
   }
 

@@ -5,7 +5,7 @@ import { ListingFollower } from './listing-follower';
 
 export type { ListingProgress } from './listing-follower';
 
-/** One follower per cache identity for the page's lifetime: coming back to a cache shows its listing at once. */
+/** One follower per cache identity: coming back to a recently seen cache shows its listing at once. */
 const followers = new Map<string, ListingFollower>();
 
 // Keyed by what the cache is (bucket at endpoint, folder), so an edited connection is listed anew.
@@ -17,12 +17,19 @@ export function forgetListing(cache: CacheView): void {
   followers.set(keyOf(cache), new ListingFollower(cache.id, cacheIdentity(cache.config), true));
 }
 
+/** Listings of this many caches stay in the page; the one visited longest ago is dropped first. */
+const keptListings = 5;
+
 function followerFor(cache: CacheView): ListingFollower {
   const key = keyOf(cache);
-  let follower = followers.get(key);
-  if (!follower) {
-    follower = new ListingFollower(cache.id, cacheIdentity(cache.config));
-    followers.set(key, follower);
+  const follower = followers.get(key) ?? new ListingFollower(cache.id, cacheIdentity(cache.config));
+  // Most recently used last, so the first is the one to drop.
+  followers.delete(key);
+  followers.set(key, follower);
+  for (const [oldKey, old] of followers) {
+    if (followers.size <= keptListings) break;
+    old.close();
+    followers.delete(oldKey);
   }
   return follower;
 }
