@@ -1,0 +1,159 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LocalPathInfo } from '../../../shared/nix/closure';
+import { formatHash } from '../../../shared/nix/hash';
+import type { SecretKey } from '../../../shared/nix/keys';
+import type { Narinfo } from '../../../shared/nix/narinfo';
+import { narinfoKey, serialiseNarinfo } from '../../../shared/nix/narinfo';
+import { signNarinfo } from '../../../shared/nix/signature';
+import { NarinfoOrder, planPush } from '../../../shared/push/plan';
+import type { CompressionMethod } from '../compress/methods';
+import { narExtension } from '../compress/methods';
+import type { CacheStore } from '../stores/cache-store';
+import { contentTypes } from '../stores/cache-store';
+import type { StagedNar } from './stage-nar';
+import { stageNar } from './stage-nar';
+
+export interface PushOptions {
+  /** The cache to push to. */
+  store: CacheStore;
+  /** The closure to push, with its metadata from the local store. */
+  closure: readonly LocalPathInfo[];
+  /** Store path hashes whose narinfo the cache has (from one listing): skipped. */
+  presentHashes: ReadonlySet<string>;
+  compression: CompressionMethod;
+  level?: number;
+  /** Signs every narinfo written; without it they are written unsigned (the caller asked the user). */
+  signingKey?: SecretKey;
+  /** NARs prepared and uploaded at once (default 2). */
+  jobs?: number;
+  /** Where compressed NARs wait for their upload (a temporary folder by default). */
+  stagingDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: PushProgress) => void;
+}
+
+export interface PushProgress {
+  pathsTotal: number;
+  pathsDone: number;
+  /** NAR bytes of the paths to push, read so far (before compression). */
+  narBytesTotal: number;
+  narBytesRead: number;
+  /** Compressed bytes uploaded so far. */
+  fileBytesUploaded: number;
+}
+
+export interface PushSummary {
+  pushed: number;
+  skipped: number;
+  narBytes: number;
+  fileBytes: number;
+  elapsedMs: number;
+}
+
+/** The narinfo for a path whose NAR is in the cache under `url`. */
+export function narinfoFor(info: LocalPathInfo, staged: Pick<StagedNar, 'narHash' | 'fileHash' | 'fileSize'>, url: string, compression: string, signingKey?: SecretKey): Narinfo {
+  const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  const narinfo: Narinfo = {
+    storePath: info.path,
+    url,
+    compression,
+    fileHash: staged.fileHash,
+    fileSize: staged.fileSize,
+    narHash: staged.narHash,
+    narSize: info.narSize,
+    references: info.references.map(base),
+    ...(info.deriver ? { deriver: base(info.deriver) } : {}),
+    // The signatures the local store has travel with the path, as with `nix copy`.
+    sigs: [...info.signatures],
+    ...(info.ca ? { ca: info.ca } : {}),
+    unknown: [],
+  };
+  if (signingKey) {
+    const sig = signNarinfo(narinfo, signingKey);
+    if (!narinfo.sigs.includes(sig)) narinfo.sigs.push(sig);
+  }
+  return narinfo;
+}
+
+/**
+ * Pushes a closure to a cache. NARs go up in parallel (`jobs` at a time), each streamed from the store
+ * through NarHash, the compressor and FileHash to a staged file, checked against the local store's
+ * NarHash, then uploaded. A narinfo is written only after its NAR and the narinfos of all its
+ * references (NarinfoOrder), so whatever moment the push is killed, every narinfo in the cache has
+ * its NAR and its closure; running the same push again resumes, since paths with a narinfo are skipped.
+ */
+export async function pushClosure(options: PushOptions): Promise<PushSummary> {
+  const started = performance.now();
+  const { store, signal } = options;
+  const plan = planPush(options.closure, options.presentHashes);
+  const order = new NarinfoOrder(plan);
+  const byPath = new Map(plan.toPush.map((info) => [info.path, info]));
+  const staged = new Map<string, { url: string; nar: StagedNar }>();
+  const progress: PushProgress = { pathsTotal: plan.toPush.length, pathsDone: 0, narBytesTotal: plan.narBytes, narBytesRead: 0, fileBytesUploaded: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+  const stagingDir = options.stagingDir ?? (await mkdtemp(join(tmpdir(), 'narwhal-push-')));
+  let fileBytes = 0;
+
+  async function writeNarinfos(paths: string[]): Promise<void> {
+    for (const path of paths) {
+      const info = byPath.get(path)!;
+      const { url, nar } = staged.get(path)!;
+      const text = serialiseNarinfo(narinfoFor(info, nar, url, options.compression, options.signingKey));
+      await store.put(narinfoKey(path), text, contentTypes.narinfo, { signal });
+      progress.pathsDone += 1;
+      report();
+      await writeNarinfos(order.narinfoWritten(path));
+    }
+  }
+
+  async function pushOne(info: LocalPathInfo): Promise<void> {
+    const nar = await stageNar(info, stagingDir, {
+      compression: options.compression,
+      level: options.level,
+      signal,
+      onNarBytes: (bytes) => {
+        progress.narBytesRead += bytes;
+        report();
+      },
+    });
+    try {
+      const url = `nar/${formatHash(nar.fileHash, 'nix32')}.nar${narExtension(options.compression)}`;
+      await store.put(url, createReadStream(nar.file), contentTypes.nar, { signal });
+      progress.fileBytesUploaded += nar.fileSize;
+      fileBytes += nar.fileSize;
+      staged.set(info.path, { url, nar });
+    } finally {
+      await rm(nar.file, { force: true });
+    }
+    await writeNarinfos(order.narUploaded(info.path));
+  }
+
+  try {
+    report();
+    const queue = [...plan.toPush];
+    const worker = async () => {
+      for (let info = queue.shift(); info; info = queue.shift()) {
+        signal?.throwIfAborted();
+        await pushOne(info);
+      }
+    };
+    // The first failure stops the others from taking new paths; they finish what they hold before
+    // the staging folder goes, and the first error is what the caller hears.
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.max(1, Math.min(options.jobs ?? 2, queue.length)) }, () =>
+        worker().catch((e: unknown) => {
+          queue.length = 0;
+          throw e;
+        }),
+      ),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    if (!options.stagingDir) await rm(stagingDir, { recursive: true, force: true });
+  }
+  return { pushed: plan.toPush.length, skipped: plan.present.length, narBytes: plan.narBytes, fileBytes, elapsedMs: Math.round(performance.now() - started) };
+}

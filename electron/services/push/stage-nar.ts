@@ -1,0 +1,60 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ApiError } from '../../../shared/api/errors';
+import type { LocalPathInfo } from '../../../shared/nix/closure';
+import type { Hash } from '../../../shared/nix/hash';
+import { formatHash, hashEquals, parseHash } from '../../../shared/nix/hash';
+import { createCompressor } from '../compress/compress';
+import type { CompressionMethod } from '../compress/methods';
+import { dumpPath } from '../nar/nar-writer';
+
+export interface StagedNar {
+  /** The compressed NAR on disk, to upload and then delete. */
+  file: string;
+  narHash: Hash;
+  narSize: number;
+  fileHash: Hash;
+  fileSize: number;
+}
+
+/**
+ * Writes the compressed NAR of a store path to a file in `dir`, hashing the NAR and the file on the
+ * way (in the compression worker), and checks the NarHash against what the local store recorded: a
+ * path changed behind Nix's back (or a bug of ours) must never reach a cache under a narinfo that
+ * promises other bytes.
+ *
+ * Why a file and not straight to the upload: a NAR's key in the cache is named after the hash of the
+ * compressed file (`nar/<FileHash>.nar.xz`), known only at the end, and memory must stay bounded
+ * whatever the size of the path.
+ */
+export async function stageNar(
+  info: LocalPathInfo,
+  dir: string,
+  options: { compression: CompressionMethod; level?: number; threads?: number; signal?: AbortSignal; onNarBytes?: (bytes: number) => void },
+): Promise<StagedNar> {
+  const file = join(dir, `${info.path.slice(info.path.lastIndexOf('/') + 1)}.nar.part`);
+  const compressor = createCompressor(options.compression, { level: options.level, threads: options.threads, signal: options.signal });
+  const source = async function* () {
+    for await (const chunk of dumpPath(info.path, { signal: options.signal })) {
+      options.onNarBytes?.(chunk.length);
+      yield chunk;
+    }
+  };
+  try {
+    await pipeline(source, compressor, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal: options.signal });
+    const { input, output } = await compressor.digests;
+    const expected = parseHash(info.narHash, 'sha256');
+    if (!hashEquals(input.hash, expected) || input.size !== info.narSize) {
+      throw new ApiError(
+        'bad-format',
+        `${info.path} is not what the local store recorded: its NAR hashes to ${formatHash(input.hash, 'nix32', { prefix: true })} (${input.size} bytes), the store says ${info.narHash} (${info.narSize} bytes). Run \`nix-store --verify --check-contents\`; nothing of this path was pushed.`,
+      );
+    }
+    return { file, narHash: input.hash, narSize: input.size, fileHash: output.hash, fileSize: output.size };
+  } catch (e) {
+    await rm(file, { force: true });
+    throw e;
+  }
+}
