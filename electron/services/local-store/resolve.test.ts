@@ -73,6 +73,7 @@ describe('resolveUserPath', () => {
   it('refuses store entries that are not store paths, empty input and link loops', async () => {
     const { s, project } = await setup();
     await expect(resolveUserPath(path.join(s.storeDir, '.links/abc'), { storeDir: s.storeDir })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('is not a store path') });
+    await expect(resolveUserPath(`${s.storeDir}/`, { storeDir: s.storeDir })).rejects.toMatchObject({ code: 'invalid-input', message: `${s.storeDir}/ is the Nix store folder itself; choose a store path in it.` });
     await expect(resolveUserPath('  ', { storeDir: s.storeDir })).rejects.toMatchObject({ code: 'invalid-input', message: 'No path given.' });
     await symlink('loop-b', path.join(project, 'loop-a'));
     await symlink('loop-a', path.join(project, 'loop-b'));

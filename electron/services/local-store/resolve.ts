@@ -71,6 +71,9 @@ export async function resolveUserPath(raw: string, opts: ResolveUserPathOptions 
     if (target.startsWith('/')) cur = '/';
     pending.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
   }
+  if (cur === storeDir || cur === realStore) {
+    throw new ApiError('invalid-input', `${raw.trim()} is the Nix store folder itself; choose a store path in it.`);
+  }
   throw new ApiError(
     'invalid-input',
     `${raw.trim()} is not in the Nix store${cur !== input ? ` (it leads to ${cur})` : raw.trim() !== input ? ` (${input})` : ''}. Choose a store path under ${storeDir}, a result link of nix-build or a profile.`,
