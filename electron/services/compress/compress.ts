@@ -1,0 +1,271 @@
+import { availableParallelism } from 'node:os';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
+import type { Hash } from '../../../shared/nix/hash';
+import { defaultLevel, isCompressionMethod, levelRange, type CompressionMethod } from './methods';
+import { WorkerPool } from './worker-pool';
+
+/**
+ * Streaming NAR compression and decompression in worker threads.
+ *
+ *   const c = createCompressor('xz', { level: 6, threads: 2, signal });
+ *   await pipeline(dumpPath(path), c, upload);
+ *   const { input, output } = await c.digests; // NarHash/NarSize and FileHash/FileSize
+ *
+ * Each stream borrows one worker from a shared pool (as many workers as cores) for its whole life;
+ * the worker hashes the bytes going in and coming out (sha256) and runs the codec, so the main thread
+ * only moves buffers. Memory is bounded: at most INPUT_WINDOW chunks are in flight to the worker and
+ * the worker holds at most 4 output chunks the stream has not taken, on top of the stream's own
+ * highWaterMark. Aborting `signal` (or destroying the stream) stops the worker's job after the codec
+ * call in progress (at most one input chunk), closes the codec (its native threads and memory) and
+ * gives the worker back to the pool.
+ *
+ * Codecs: xz with the system liblzma (node-liblzma, multi-threaded encoder), zstd with libzstd (zstd-napi,
+ * multi-threaded when threads > 1), gzip with Node's zlib, bzip2 with the system's `bzip2`, none as is.
+ * Output is what the reference tools read (`xz -d`, `zstd -d`, `gzip -d`, `bzip2 -d`) and Nix reads.
+ *
+ * Worker protocol (messages carry `job`, the stream's id, so a late message of an ended job is dropped):
+ *   main -> worker: start {method, mode, level, threads} · data {chunk} · end · credit (one output chunk taken) · abort
+ *   worker -> main: ack (one input chunk taken by the codec) · data {chunk} · done {sizes, sha256s} · error {message} · aborted
+ */
+
+export interface CodecOptions {
+  /** Compression level; each method's Nix default when omitted (xz 6, zstd 3, bzip2 9, gzip 6). */
+  level?: number;
+  /**
+   * Threads the codec itself may use (xz and zstd): 1 for single-threaded output, 0 for one per core.
+   * Default 1 — a push that compresses several NARs at once already uses a worker per core; give
+   * more when one large NAR is compressed alone.
+   */
+  threads?: number;
+  /** Cancels the work: the stream is destroyed with the signal's reason and its worker terminated. */
+  signal?: AbortSignal;
+}
+
+export interface Digest {
+  /** sha256 of the bytes. */
+  hash: Hash;
+  size: number;
+}
+
+export interface CodecDigests {
+  /** What went in: the NAR when compressing (NarHash, NarSize), the file when decompressing. */
+  input: Digest;
+  /** What came out: the file when compressing (FileHash, FileSize), the NAR when decompressing. */
+  output: Digest;
+}
+
+/** A Transform that (de)compresses in a worker; `digests` settles when the stream has ended. */
+export interface CodecStream extends Transform {
+  readonly method: CompressionMethod;
+  /** Resolves once all output has been produced; rejects if the stream fails or is destroyed first. */
+  readonly digests: Promise<CodecDigests>;
+}
+
+const INPUT_WINDOW = 4;
+
+const WORKER_URL = new URL('./compress-worker.mjs', import.meta.url);
+let sharedPool: WorkerPool | undefined;
+
+/** The process-wide pool: one worker per core. */
+export function compressionPool(): WorkerPool {
+  sharedPool ??= new WorkerPool(WORKER_URL, availableParallelism());
+  return sharedPool;
+}
+
+/** A new pool of `size` workers (tests, or a caller that wants its own limit). */
+export function createCompressionPool(size: number): WorkerPool {
+  return new WorkerPool(WORKER_URL, size);
+}
+
+/** Options are checked here, before any stream or worker exists: a bad level throws at once. */
+export function createCompressor(method: CompressionMethod, options: CodecOptions & { pool?: WorkerPool } = {}): CodecStream {
+  return new WorkerCodec(method, 'compress', checkOptions(method, 'compress', options), options);
+}
+
+export function createDecompressor(method: CompressionMethod, options: Omit<CodecOptions, 'level'> & { pool?: WorkerPool } = {}): CodecStream {
+  return new WorkerCodec(method, 'decompress', checkOptions(method, 'decompress', options), options);
+}
+
+let nextJob = 1;
+
+type FromWorker =
+  | { t: 'ack'; job: number }
+  | { t: 'data'; job: number; chunk: Uint8Array }
+  | { t: 'done'; job: number; inSize: number; inSha256: Uint8Array; outSize: number; outSha256: Uint8Array }
+  | { t: 'error'; job: number; message: string }
+  | { t: 'aborted'; job: number };
+
+function checkOptions(method: CompressionMethod, mode: 'compress' | 'decompress', options: CodecOptions): { level?: number; threads: number } {
+  if (!isCompressionMethod(method)) throw new TypeError(`unknown compression method ${JSON.stringify(method)}; expected xz, zstd, bzip2, gzip or none`);
+  let level: number | undefined;
+  if (mode === 'compress') {
+    level = options.level ?? defaultLevel(method);
+    const range = levelRange(method);
+    if (options.level !== undefined && range && !(Number.isInteger(level) && level! >= range[0] && level! <= range[1])) {
+      throw new RangeError(`compression level ${options.level} is not valid for ${method}: use ${range[0]}..${range[1]}`);
+    }
+  }
+  const t = options.threads ?? 1;
+  if (!Number.isInteger(t) || t < 0) throw new RangeError(`threads must be a whole number >= 0, got ${options.threads}`);
+  return { level, threads: t === 0 ? availableParallelism() : t };
+}
+
+class WorkerCodec extends Transform implements CodecStream {
+  readonly digests: Promise<CodecDigests>;
+  private resolveDigests!: (d: CodecDigests) => void;
+  private rejectDigests!: (e: unknown) => void;
+  private readonly job = nextJob++;
+  private readonly pool: WorkerPool;
+  private worker: Worker | undefined;
+  private inFlight = 0;
+  /** The write callback held back while INPUT_WINDOW chunks are in flight. */
+  private heldWrite: TransformCallback | undefined;
+  private flushCallback: TransformCallback | undefined;
+  /** Output chunks pushed while the readable side was full: their credit is sent on the next _read. */
+  private owedCredits = 0;
+  private finished = false;
+  private readonly signal: AbortSignal | undefined;
+  private readonly onAbort = () => this.destroy(this.signal!.reason);
+  private readonly onExit = (code: number) => this.destroy(new Error(`${this.method} ${this.mode}ion worker exited (code ${code}) before the end`));
+
+  constructor(
+    readonly method: CompressionMethod,
+    private readonly mode: 'compress' | 'decompress',
+    private readonly spec: { level?: number; threads: number },
+    options: CodecOptions & { pool?: WorkerPool },
+  ) {
+    super({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
+    this.pool = options.pool ?? compressionPool();
+    this.digests = new Promise((resolve, reject) => {
+      this.resolveDigests = resolve;
+      this.rejectDigests = reject;
+    });
+    // Nobody may be awaiting `digests` when the stream fails; the stream's own 'error' reports it.
+    this.digests.catch(() => {});
+    this.signal = options.signal;
+    if (this.signal?.aborted) {
+      // Let the caller attach its listeners first, as for any stream destroyed at once.
+      queueMicrotask(() => this.destroy(this.signal!.reason));
+    } else {
+      this.signal?.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    this.pool.acquire(this.signal).then(
+      (worker) => {
+        if (this.destroyed) {
+          this.pool.release(worker);
+          return;
+        }
+        this.worker = worker;
+        worker.on('message', (m: FromWorker) => this.onMessage(m));
+        worker.on('error', (err) => this.destroy(new Error(`${this.method} ${this.mode}ion worker failed: ${err.message}`)));
+        worker.on('exit', this.onExit);
+        worker.postMessage({ t: 'start', job: this.job, method: this.method, mode: this.mode, level: this.spec.level, threads: this.spec.threads });
+        callback();
+      },
+      (err) => callback(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (chunk.length === 0) return callback();
+    // Copy: the chunk's memory may be shared (Node's small-buffer pool, or a buffer the producer
+    // reuses), and transferring it would detach it under the producer's feet.
+    const own = new Uint8Array(chunk);
+    this.worker!.postMessage({ t: 'data', job: this.job, chunk: own }, [own.buffer]);
+    this.inFlight++;
+    if (this.inFlight < INPUT_WINDOW) callback();
+    else this.heldWrite = callback;
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.flushCallback = callback;
+    this.worker!.postMessage({ t: 'end', job: this.job });
+  }
+
+  override _read(size: number): void {
+    for (; this.owedCredits > 0; this.owedCredits--) this.worker?.postMessage({ t: 'credit', job: this.job });
+    super._read(size);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      worker.off('exit', this.onExit);
+      if (this.finished) this.pool.release(worker);
+      else this.abortJob(worker);
+    }
+    if (!this.finished) {
+      this.rejectDigests(error ?? new Error(`${this.method} ${this.mode}ion stopped before the end of its input`));
+    }
+    callback(error);
+  }
+
+  /**
+   * Stops the worker's job and gives the worker back once it confirms. Not worker.terminate(): a
+   * native codec (node-addon-api) that is inside a call when its environment is torn down aborts
+   * the whole process. The worker handles the abort between two codec calls (one input chunk), closes
+   * the codec, which frees its memory and threads, and is ready for the next job.
+   */
+  private abortJob(worker: Worker): void {
+    const job = this.job;
+    const pool = this.pool;
+    worker.removeAllListeners('message');
+    worker.removeAllListeners('error');
+    const onExit = () => pool.discard(worker);
+    worker.on('error', () => {}); // 'exit' follows
+    worker.on('exit', onExit);
+    worker.on('message', (m: FromWorker) => {
+      if (m.t === 'aborted' && m.job === job) {
+        worker.off('exit', onExit);
+        pool.release(worker);
+      }
+    });
+    worker.postMessage({ t: 'abort', job });
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.job !== this.job || this.destroyed) return;
+    switch (m.t) {
+      case 'ack': {
+        this.inFlight--;
+        const held = this.heldWrite;
+        this.heldWrite = undefined;
+        held?.();
+        return;
+      }
+      case 'data': {
+        const chunk = Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength);
+        if (this.push(chunk)) this.worker!.postMessage({ t: 'credit', job: this.job });
+        else this.owedCredits++;
+        return;
+      }
+      case 'done': {
+        this.finished = true;
+        this.resolveDigests({
+          input: { hash: { algo: 'sha256', bytes: m.inSha256 }, size: m.inSize },
+          output: { hash: { algo: 'sha256', bytes: m.outSha256 }, size: m.outSize },
+        });
+        // The worker is free again as soon as its job is done, not when the stream is consumed.
+        const worker = this.worker!;
+        this.worker = undefined;
+        worker.off('exit', this.onExit);
+        this.pool.release(worker);
+        const flush = this.flushCallback;
+        this.flushCallback = undefined;
+        flush?.();
+        return;
+      }
+      case 'error':
+        this.destroy(new Error(`${this.method} ${this.mode}ion failed: ${m.message}`));
+        return;
+      case 'aborted':
+        return;
+    }
+  }
+}
