@@ -121,7 +121,7 @@ class WorkerCodec extends Transform implements CodecStream {
   private readonly pool: WorkerPool;
   private worker: Worker | undefined;
   private inFlight = 0;
-  private batch: Uint8Array | undefined;
+  private batch: Uint8Array<ArrayBuffer> | undefined;
   private batchLength = 0;
   /** The write callback held back while INPUT_WINDOW chunks are in flight. */
   private heldWrite: TransformCallback | undefined;
