@@ -2,7 +2,11 @@
 # Makes sure the system tools the integration and end-to-end tests need are installed:
 #   - Nix 2.8 (Debian's nix-bin): the oracle that writes and reads binary caches;
 #   - a one-node Ceph with the RADOS Gateway: a real S3 server (SigV4, bucket policies, lifecycle);
-#   - Chromium: the browser Playwright drives (it cannot download its own browsers here).
+#   - Chromium: the browser Playwright drives (it cannot download its own browsers here);
+#   - liblzma's headers (liblzma-dev): `npm ci` builds node-liblzma, our xz codec, against the
+#     system liblzma (without them that build fails, so on a bare machine run this before `npm ci`);
+#   - xz, zstd and bzip2: the reference programs the compression tests check our output with (bzip2
+#     is also what our bzip2 codec runs).
 # See docs/test-bed.md in shared/docs. Idempotent: when everything is present it prints one line
 # and changes nothing. As root it installs what is missing with apt-get; otherwise it says what to
 # install and exits 1, because installing needs root.
@@ -20,20 +24,25 @@ declare -A PKG_OF=(
   [ceph-osd]=ceph-osd
   [monmaptool]=ceph-mon
   [chromium]=chromium
+  [xz]=xz-utils
+  [zstd]=zstd
+  [bzip2]=bzip2
+  [/usr/include/lzma.h]=liblzma-dev
 )
 # Installed as one set, in the tested combination (see test-bed.md).
-ALL_PKGS=(nix-bin radosgw ceph-mon ceph-osd ceph-common chromium)
+ALL_PKGS=(nix-bin radosgw ceph-mon ceph-osd ceph-common chromium xz-utils zstd bzip2 liblzma-dev)
 
 missing_cmds() {
   local c
-  for c in nix-store nix radosgw radosgw-admin ceph ceph-mon ceph-osd monmaptool chromium; do
+  for c in nix-store nix radosgw radosgw-admin ceph ceph-mon ceph-osd monmaptool chromium xz zstd bzip2; do
     command -v "$c" >/dev/null 2>&1 || printf '%s\n' "$c"
   done
+  [ -e /usr/include/lzma.h ] || printf '%s\n' /usr/include/lzma.h
 }
 
 mapfile -t missing < <(missing_cmds)
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "ensure-deps: nix, ceph/radosgw and chromium are installed."
+  echo "ensure-deps: nix, ceph/radosgw, chromium, xz/zstd/bzip2 and liblzma-dev are installed."
   exit 0
 fi
 
