@@ -7,17 +7,21 @@ import { createApiServer } from '../../shared/api/server';
 import { ApiError } from '../../shared/api/errors';
 import { discoverProfiles } from './aws/profiles';
 import { cacheIdentity } from '../../shared/caches/identity';
-import { describeConfig } from '../../shared/caches/config';
+import { describeConfig, isWritable } from '../../shared/caches/config';
 import { forEachPathPage, resolveNames } from './browse/list-paths';
 import { Listings } from './browse/listings';
 import { JobRegistry } from './jobs/job-registry';
 import { openStore } from './stores/open-store';
+import { LocalStore } from './local-store/local-store';
+import { pushClosure } from './push/push';
+import { formatPublicKey } from '../../shared/nix/keys';
+import { parseStorePath } from '../../shared/nix/store-path';
 import { CacheService } from './caches/cache-service';
 import { KeyStore } from './keys/key-store';
 import type { SecretBox } from './keys/secret-box';
 import { plainFileBox } from './keys/secret-box';
 import { readTrustedKeys } from './keys/trusted-keys';
-import { makeSnippets } from '../../shared/keys/snippets';
+import { makeSnippets, substituterUrl } from '../../shared/keys/snippets';
 
 export interface NarwhalOptions {
   dataDir: string;
@@ -47,6 +51,14 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   await caches.start();
   const keys = new KeyStore(options.dataDir, options.secretBox ?? plainFileBox);
   const listings = new Listings();
+  const localStore = new LocalStore({ env, home: env.HOME });
+
+  /** Store path hashes whose narinfo a cache has, from one listing of it. */
+  const hashesIn = async (store: ReturnType<typeof openStore>, signal: AbortSignal) => {
+    const present = new Set<string>();
+    await forEachPathPage(store, (page) => page.forEach((entry) => present.add(entry.hash)), { signal });
+    return present;
+  };
   const jobs = new JobRegistry({
     onUpdate: (view) => server.emit('jobs.updated', view),
     onForget: (view) => listings.forget(view.id),
@@ -92,6 +104,76 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
             ? undefined
             : `The secret of ${key.name} is encrypted in the keychain; export it to a file for nix copy, or push from Narwhal.`;
         return { ...snippets, ...(copyNote ? { copyNote } : {}) };
+      },
+    },
+    local: {
+      roots: async (_input, { signal }) => localStore.listRoots({ signal }),
+      search: async ({ query, limit }) => {
+        const found = await localStore.searchStore(query, { limit: limit ?? 200 });
+        return { matches: found.matches, total: found.total };
+      },
+      resolve: async ({ input }) => ({ storePath: (await localStore.resolveUserPath(input)).storePath }),
+      closure: async ({ paths, cacheId }, { signal }) => {
+        const closure = await localStore.pathInfo(paths, { recursive: true, signal });
+        const present = cacheId ? await hashesIn(caches.storeFor(cacheId), signal) : undefined;
+        const rows = closure.map((info) => ({
+          path: info.path,
+          narSize: info.narSize,
+          signatures: info.signatures,
+          ...(present ? { inCache: present.has(parseStorePath(info.path).hash) } : {}),
+        }));
+        const inCache = rows.filter((row) => row.inCache);
+        return {
+          paths: rows,
+          narSize: rows.reduce((sum, row) => sum + row.narSize, 0),
+          ...(present ? { inCache: { paths: inCache.length, narSize: inCache.reduce((sum, row) => sum + row.narSize, 0) } } : {}),
+        };
+      },
+    },
+    push: {
+      run: async ({ cacheId, paths, keyId, unsigned, compression, level }) => {
+        const saved = caches.get(cacheId);
+        if (!isWritable(saved.config)) throw new ApiError('read-only', `${saved.name} is an HTTP cache, which Narwhal can only read.`);
+        if (!keyId && !unsigned) {
+          throw new ApiError('invalid-input', 'Choose a key to sign with, or confirm pushing unsigned: Nix clients silently ignore unsigned paths.');
+        }
+        // Resolved before the job starts, so a key that cannot sign (public only, sealed by another
+        // app) refuses the push at once instead of failing it later.
+        const signingKey = keyId ? await keys.secretKey(keyId) : undefined;
+        const config = saved.config;
+        const first = parseStorePath(paths[0]!).name;
+        return {
+          title: `Push ${first}${paths.length > 1 ? ` and ${paths.length - 1} more` : ''} to ${describeConfig(config)}`,
+          subject: cacheIdentity(config),
+          run: async ({ signal, progress }) => {
+            const counts = { pathsTotal: 0, pathsDone: 0, narBytesTotal: 0, narBytesRead: 0, fileBytesUploaded: 0 };
+            progress({ phase: 'closure', ...counts });
+            const closure = await localStore.pathInfo(paths, { recursive: true, signal });
+            progress({ phase: 'listing', ...counts, pathsTotal: closure.length });
+            const store = openStore(config, env);
+            try {
+              const present = await hashesIn(store, signal);
+              const summary = await pushClosure({
+                store,
+                closure,
+                presentHashes: present,
+                compression,
+                level,
+                signingKey,
+                signal,
+                onProgress: (p) => progress({ phase: 'pushing', ...p }),
+              });
+              const publicKey = signingKey ? formatPublicKey(signingKey.publicKey) : undefined;
+              return {
+                ...summary,
+                substituters: publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}`,
+                ...(publicKey ? { signedWith: publicKey } : {}),
+              };
+            } finally {
+              store.close();
+            }
+          },
+        };
       },
     },
     jobs: {

@@ -100,6 +100,47 @@ const jobRef = z.object({ jobId: jobIdSchema });
 export const maxPathsPage = 20_000;
 const keyRef = z.object({ keyId: id });
 const nameSchema = z.string().trim().min(1, 'A cache needs a name.').max(100);
+const storePathSchema = z.string().regex(/^\/nix\/store\/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]+$/, 'not a store path');
+
+export const compressionMethods = ['xz', 'zstd', 'bzip2', 'gzip', 'none'] as const;
+
+export const localRootSchema = z.object({
+  label: z.string(),
+  source: z.enum(['home-profile', 'profiles', 'system', 'gc-root']),
+  link: z.string(),
+  storePath: z.string(),
+});
+
+export const closurePathSchema = z.object({
+  path: z.string(),
+  narSize: z.number().int(),
+  /** Whether the selected cache has its narinfo (absent when no cache was asked about). */
+  inCache: z.boolean().optional(),
+  signatures: z.array(z.string()),
+});
+
+export const pushProgressSchema = z.object({
+  /** Looking at the closure and the cache, then pushing. */
+  phase: z.enum(['closure', 'listing', 'pushing']),
+  pathsTotal: z.number().int(),
+  pathsDone: z.number().int(),
+  narBytesTotal: z.number().int(),
+  narBytesRead: z.number().int(),
+  fileBytesUploaded: z.number().int(),
+});
+export type PushProgressView = z.output<typeof pushProgressSchema>;
+
+export const pushSummarySchema = z.object({
+  pushed: z.number().int(),
+  skipped: z.number().int(),
+  narBytes: z.number().int(),
+  fileBytes: z.number().int(),
+  elapsedMs: z.number().int(),
+  /** What a user needs to substitute from the cache: nix.conf lines. */
+  substituters: z.string(),
+  signedWith: z.string().optional(),
+});
+export type PushSummaryView = z.output<typeof pushSummarySchema>;
 
 export const contract = {
   app: {
@@ -156,6 +197,36 @@ export const contract = {
     cancel: call(jobRef, z.void()),
     /** Removes a finished job from the list. */
     dismiss: call(jobRef, z.void()),
+  },
+  local: {
+    /** What a user would want to push: profiles, the system, GC roots. */
+    roots: call(z.void(), z.object({ roots: z.array(localRootSchema), warnings: z.array(z.string()) })),
+    /** Store paths whose name contains the query. */
+    search: call(z.object({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(1000).optional() }), z.object({ matches: z.array(z.object({ path: z.string(), name: z.string() })), total: z.number().int() })),
+    /** A typed, pasted or dropped path (a `result` link, a file inside a store path) as its store path. */
+    resolve: call(z.object({ input: z.string().trim().min(1).max(4096) }), z.object({ storePath: z.string() })),
+    /** The closure of some store paths, and which of them the cache has (one listing of it). */
+    closure: call(
+      z.object({ paths: z.array(storePathSchema).min(1).max(1000), cacheId: id.optional() }),
+      z.object({ paths: z.array(closurePathSchema), narSize: z.number().int(), inCache: z.object({ paths: z.number().int(), narSize: z.number().int() }).optional() }),
+    ),
+  },
+  push: {
+    /**
+     * Pushes the closure of `paths` to a cache. Signs with `keyId`; pushing unsigned needs
+     * `unsigned: true`, because Nix clients silently ignore unsigned paths and the user must say so.
+     */
+    run: job(
+      cacheRef.extend({
+        paths: z.array(storePathSchema).min(1).max(1000),
+        keyId: id.optional(),
+        unsigned: z.boolean().optional(),
+        compression: z.enum(compressionMethods).default('xz'),
+        level: z.number().int().min(0).max(22).optional(),
+      }),
+      pushProgressSchema,
+      pushSummarySchema,
+    ),
   },
   browse: {
     /**
