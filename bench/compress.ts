@@ -2,12 +2,13 @@
  * NAR compression benchmark: our worker-thread compressors against the reference programs, on the
  * same NAR bytes, in the same run.
  *
- *   npx tsx bench/compress.ts [--mb 150] [--methods xz,zstd,gzip,bzip2,none] [--jobs N] [--keep DIR]
+ *   npx tsx bench/compress.ts [--mb 150] [--paths 40] [--methods xz,zstd,gzip,bzip2,none] [--jobs N] [--keep DIR]
  *
  * The corpus is real files from this machine: /usr/lib/python3.11 and the largest locale folders of
  * /usr/share/locale, each added to the Nix store as its own path, until their NARs add up to `--mb`
- * MiB (the issue's push benchmark: at least 150 MB in at least 40 paths). Each NAR is dumped once to a
- * temporary folder, so every contender reads the same bytes from the page cache.
+ * MiB in at least `--paths` paths (the push benchmark's corpus: at least 150 MB in at least 40
+ * paths). Each NAR is dumped once to a temporary folder, so every contender reads the same bytes
+ * from the page cache.
  *
  * For each method it times, over all the NARs:
  *   - the reference program, one NAR after another (xz -6 -T0, and xz -6 -T1 which is Nix's own
@@ -35,12 +36,14 @@ const env = { ...process.env, NIX_REMOTE: process.env.NIX_REMOTE ?? 'local' };
 const { values } = parseArgs({
   options: {
     mb: { type: 'string', default: '150' },
+    paths: { type: 'string', default: '40' },
     methods: { type: 'string', default: COMPRESSION_METHODS.join(',') },
     jobs: { type: 'string', default: String(availableParallelism()) },
     keep: { type: 'string' },
   },
 });
 const targetBytes = Number(values.mb) * 2 ** 20;
+const targetPaths = Number(values.paths);
 const jobs = Math.max(1, Number(values.jobs));
 const methods = values.methods!.split(',').map((m) => {
   if (!isCompressionMethod(m)) throw new Error(`unknown method ${m}; use ${COMPRESSION_METHODS.join(', ')}`);
@@ -72,7 +75,7 @@ const nars: Nar[] = [];
 let total = 0;
 process.stderr.write(`adding paths to the Nix store and dumping their NARs to ${dir} ...\n`);
 for (const src of sources()) {
-  if (total >= targetBytes) break;
+  if (total >= targetBytes && nars.length >= targetPaths) break;
   const storePath = execFileSync('nix-store', ['--add', src], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   const file = path.join(dir, `${path.basename(storePath)}.nar`);
   if (!fs.existsSync(file)) {

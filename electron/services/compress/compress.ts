@@ -131,7 +131,13 @@ class WorkerCodec extends Transform implements CodecStream {
   private finished = false;
   private readonly signal: AbortSignal | undefined;
   private readonly onAbort = () => this.destroy(this.signal!.reason);
-  private readonly onExit = (code: number) => this.destroy(new Error(`${this.method} ${this.mode}ion worker exited (code ${code}) before the end`));
+  private readonly onExit = (code: number) => {
+    // A dead worker cannot answer an abort: give its slot back to the pool now.
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) this.pool.discard(worker);
+    this.destroy(new Error(`${this.method} ${this.mode}ion worker exited (code ${code}) before the end`));
+  };
 
   constructor(
     readonly method: CompressionMethod,
