@@ -29,7 +29,7 @@ describe('pushClosure to a folder cache, substituted by Nix', () => {
   const key = generateSecretKey('narwhal-push-test-1');
   const other = generateSecretKey('someone-else-1');
 
-  it.each<CompressionMethod>(['none', 'gzip'])('%s: Nix substitutes the whole closure with our key trusted, and refuses it with another key', async (compression) => {
+  it.each<CompressionMethod>(['xz', 'zstd', 'bzip2', 'gzip', 'none'])('%s: Nix substitutes the whole closure with our key trusted, and refuses it with another key', async (compression) => {
     const fixture = await buildFixtureClosure(`push-${compression}`);
     const closure = await pathInfo([fixture.top], { recursive: true });
     expect(closure.map((i) => i.path).sort()).toEqual([...fixture.all].sort());
@@ -41,7 +41,9 @@ describe('pushClosure to a folder cache, substituted by Nix', () => {
     expect(progress.at(-1)).toBe(3);
     const nars = await readdir(join(dir, 'nar'));
     expect(nars).toHaveLength(3);
-    expect(nars.every((name) => name.endsWith(compression === 'xz' ? '.nar.xz' : compression === 'zstd' ? '.nar.zst' : '.nar'))).toBe(true);
+    // Named as Nix names them: gzip, like none, gets no extension.
+    const extension = { xz: '.nar.xz', zstd: '.nar.zst', bzip2: '.nar.bz2', gzip: '.nar', none: '.nar' }[compression];
+    expect(nars.every((name) => name.endsWith(extension))).toBe(true);
 
     const ours = await nixCopyFromHttp(`file://${dir}`, fixture.top, formatPublicKey(key.publicKey));
     expect(ours.ok, ours.stderr).toBe(true);
