@@ -64,7 +64,8 @@ function tool(argv: string[], input: Buffer): Buffer {
   return r.stdout;
 }
 
-describe('createCompressor', () => {
+// xz -6 on a few MiB takes seconds on a loaded 2-core machine.
+describe('createCompressor', { timeout: 30_000 }, () => {
   const input = sample(3 << 20);
 
   for (const method of COMPRESSION_METHODS) {
@@ -124,7 +125,7 @@ describe('createCompressor', () => {
   });
 });
 
-describe('createDecompressor', () => {
+describe('createDecompressor', { timeout: 30_000 }, () => {
   const input = sample(2 << 20);
 
   for (const method of ['xz', 'zstd', 'bzip2', 'gzip'] as const) {
@@ -153,7 +154,7 @@ describe('createDecompressor', () => {
   });
 });
 
-describe('flow control and cancellation', () => {
+describe('flow control and cancellation', { timeout: 30_000 }, () => {
   it('stops taking input while nobody reads its output (memory stays bounded)', async () => {
     const c = createCompressor('none', { pool });
     let produced = 0;
