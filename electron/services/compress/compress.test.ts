@@ -222,6 +222,25 @@ describe('flow control and cancellation', { timeout: 30_000 }, () => {
     await own.close();
   });
 
+  it('a stream destroyed while waiting for a worker settles once it gets one, and frees it', async () => {
+    const own = createCompressionPool(1);
+    try {
+      const first = createCompressor('none', { pool: own });
+      first.write(Buffer.from('holding the only worker'));
+      const waiting = createCompressor('none', { pool: own });
+      waiting.on('error', () => {});
+      waiting.destroy(new Error('gave up'));
+      first.end();
+      first.resume();
+      await first.digests;
+      await expect(waiting.digests).rejects.toThrow('gave up');
+      const after = Buffer.from('after');
+      expect(sha256hex(await collect(Readable.from([after]).pipe(createCompressor('none', { pool: own }))))).toBe(sha256hex(after));
+    } finally {
+      await own.close();
+    }
+  });
+
   it('more jobs than workers wait their turn, and all finish', async () => {
     const own = createCompressionPool(1);
     try {

@@ -166,7 +166,9 @@ class WorkerCodec extends Transform implements CodecStream {
     this.pool.acquire(this.signal).then(
       (worker) => {
         if (this.destroyed) {
+          // Destroyed while waiting for a worker: Node runs _destroy once construction ends.
           this.pool.release(worker);
+          callback();
           return;
         }
         this.worker = worker;
