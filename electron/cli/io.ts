@@ -7,6 +7,11 @@ export interface CliIO {
   stderr: Writable;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * Fires when the user interrupts (Ctrl-C). The `narwhal` binary leaves it out, and long commands
+   * then listen for SIGINT themselves; tests pass one to interrupt a command running in-process.
+   */
+  interrupt?: AbortSignal;
 }
 
 /** A command takes its own arguments (after the command words) and resolves to an exit status. */

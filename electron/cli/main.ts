@@ -3,19 +3,31 @@ import { caches } from './commands/caches';
 import { key } from './commands/key';
 import { nar } from './commands/nar';
 import { narinfo } from './commands/narinfo';
+import { push } from './commands/push';
 import { serve } from './commands/serve';
 import { info, ls } from './commands/store-commands';
 import type { CliCommand, CliIO } from './io';
 import { UsageError, writeLine } from './io';
 import { describeIoError, isExpectedIoError } from './io-errors';
 
-/** Each command: its synopsis (the usage line after `narwhal `) and what it does. */
-const commands: Record<string, { run: CliCommand; synopsis: string; what: string }> = {
+/**
+ * Each command: its synopsis (the usage line after `narwhal ` in the table) and what it does; `usage`
+ * is the full usage line its errors show, where the synopsis is too long for the table.
+ */
+const commands: Record<string, { run: CliCommand; synopsis: string; what: string; usage?: string }> = {
   serve: { run: serve, synopsis: 'serve [--port N] [--host ADDR] [--data-dir DIR]', what: 'the UI in a browser, on loopback' },
   caches: { run: caches, synopsis: 'caches [--json] [--data-dir DIR]', what: 'saved cache connections' },
   info: { run: info, synopsis: 'info STORE-URL|NAME [--json] [--data-dir DIR]', what: "a cache's nix-cache-info (NAME: a saved cache)" },
   ls: { run: ls, synopsis: 'ls STORE-URL|NAME [--json] [--data-dir DIR]', what: 'the store paths in a cache' },
-  key: { run: key, synopsis: 'key generate --name NAME --out FILE | key public', what: 'make a signing key; public half of a secret on stdin' },
+  push: {
+    run: push,
+    synopsis: 'push STORE-URL|NAME PATH... --key FILE|--key-name NAME [OPTIONS]',
+    usage:
+      'usage: narwhal push STORE-URL|NAME PATH... (--key FILE | --key-name NAME | --unsigned)\n' +
+      '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--json] [--data-dir DIR]',
+    what: 'push the closure of store paths to a cache, signed',
+  },
+  key: { run: key, synopsis: 'key generate | public | export-secret', what: "make a signing key; a secret's public half; export a key of Narwhal's" },
   nar: { run: nar, synopsis: 'nar dump PATH | nar ls FILE|- | nar extract FILE|- DIR', what: 'write, list and unpack NARs' },
   narinfo: { run: narinfo, synopsis: 'narinfo verify FILE|- --trusted-key KEY...', what: "check a narinfo's signatures" },
 };
@@ -37,7 +49,7 @@ export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env)
 
 /** A command's usage line, for its usage errors. */
 function synopsis(name: string): string {
-  return `usage: narwhal ${commands[name]!.synopsis}`;
+  return commands[name]!.usage ?? `usage: narwhal ${commands[name]!.synopsis}`;
 }
 
 /** Runs one command line; every error becomes a message on stderr and a non-zero status. */

@@ -1,54 +1,19 @@
 import { parseArgs } from 'node:util';
-import type { CacheConfig } from '../../../shared/caches/config';
-import { parseStoreUrl, StoreUrlError } from '../../../shared/caches/store-url';
 import { listPathHashes, resolveNames } from '../../services/browse/list-paths';
 import { readCacheInfo } from '../../services/caches/cache-service';
 import { resolveDataDir } from '../../services/settings/data-dir';
-import { SettingsStore } from '../../services/settings/settings-store';
 import type { CacheStore } from '../../services/stores/cache-store';
 import { openStore } from '../../services/stores/open-store';
 import type { CliCommand, CliIO } from '../io';
-import { UsageError, expectPositionals, writeLine } from '../io';
+import { expectPositionals, writeLine } from '../io';
 import { groupDigits, progressLine } from '../progress';
-
-/** `scheme://…`: the argument is a store URL, not the name of a saved cache. */
-const looksLikeUrl = (text: string) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text);
-
-/**
- * A saved cache by its name (or id), read from the settings file without starting the cache service:
- * `narwhal ls "My cache"` instead of retyping its store URL.
- */
-async function savedCache(nameOrId: string, dataDir: string, io: CliIO): Promise<CacheConfig> {
-  const { settings, movedAside } = await new SettingsStore(dataDir).load();
-  if (movedAside) writeLine(io.stderr, `warning: ${movedAside.path}: the settings file could not be read (${movedAside.reason}); it was moved aside.`);
-  const saved = settings?.caches ?? [];
-  const found = saved.find((c) => c.name === nameOrId) ?? saved.find((c) => c.id === nameOrId);
-  if (found) return found.config;
-  const names = saved.map((c) => JSON.stringify(c.name)).join(', ');
-  throw new UsageError(
-    `"${nameOrId}" is not a store URL, nor the name of a saved cache in ${dataDir}` +
-      (names ? ` (saved caches: ${names})` : ' (it has no saved caches)') +
-      '. Give a store URL such as s3://bucket?region=… or file:///path, or a saved name (see narwhal caches).',
-  );
-}
+import { storeTarget } from '../store-target';
 
 async function storeFromArgs(argv: string[], io: CliIO): Promise<{ store: CacheStore; json: boolean }> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } }, allowPositionals: true });
   expectPositionals(positionals, ['STORE-URL (or a saved cache\'s name)']);
-  const target = positionals[0]!;
-  if (!looksLikeUrl(target)) {
-    const config = await savedCache(target, resolveDataDir({ flag: values['data-dir'], env: io.env }), io);
-    return { store: openStore(config, io.env), json: values.json ?? false };
-  }
-  let parsed;
-  try {
-    parsed = parseStoreUrl(target);
-  } catch (e) {
-    if (e instanceof StoreUrlError) throw new UsageError(e.message);
-    throw e;
-  }
-  for (const warning of parsed.warnings) writeLine(io.stderr, `warning: ${warning}`);
-  return { store: openStore(parsed.config, io.env), json: values.json ?? false };
+  const config = await storeTarget(positionals[0]!, resolveDataDir({ flag: values['data-dir'], env: io.env }), io);
+  return { store: openStore(config, io.env), json: values.json ?? false };
 }
 
 /**

@@ -1,0 +1,229 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../../../shared/api/errors';
+import type { CacheConfig } from '../../../shared/caches/config';
+import { describeConfig, isWritable } from '../../../shared/caches/config';
+import { makeSnippets, substituterUrl } from '../../../shared/keys/snippets';
+import type { LocalPathInfo } from '../../../shared/nix/closure';
+import type { SecretKey } from '../../../shared/nix/keys';
+import { formatPublicKey, parseSecretKey } from '../../../shared/nix/keys';
+import { parseStorePath } from '../../../shared/nix/store-path';
+import { serialiseNixCacheInfo } from '../../../shared/nix/nix-cache-info';
+import { forEachPathPage } from '../../services/browse/list-paths';
+import { nixStoreDir, readCacheInfo } from '../../services/caches/cache-service';
+import type { CompressionMethod } from '../../services/compress/methods';
+import { COMPRESSION_METHODS, isCompressionMethod, levelRange } from '../../services/compress/methods';
+import { KeyStore } from '../../services/keys/key-store';
+import { plainFileBox } from '../../services/keys/secret-box';
+import { LocalStore } from '../../services/local-store/local-store';
+import type { PushProgress } from '../../services/push/push';
+import { pushClosure } from '../../services/push/push';
+import { resolveDataDir } from '../../services/settings/data-dir';
+import type { CacheStore } from '../../services/stores/cache-store';
+import { contentTypes } from '../../services/stores/cache-store';
+import { openStore } from '../../services/stores/open-store';
+import type { CliCommand, CliIO } from '../io';
+import { UsageError, writeLine } from '../io';
+import { describeIoError, isExpectedIoError } from '../io-errors';
+import { signingKeyNamed } from '../named-key';
+import { groupDigits, progressLine } from '../progress';
+import { progressText, summaryText } from '../push-report';
+import { storeTarget } from '../store-target';
+
+const options = {
+  key: { type: 'string' },
+  'key-name': { type: 'string' },
+  unsigned: { type: 'boolean', default: false },
+  compression: { type: 'string' },
+  level: { type: 'string' },
+  jobs: { type: 'string' },
+  'no-closure': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+} as const;
+
+/** A store setting of the cache's URL (`compression=zstd`), the last one winning as in Nix. */
+const setting = (config: CacheConfig, name: string) => config.settings.findLast(([key]) => key === name)?.[1];
+
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
+  return n;
+}
+
+/** The compression and level: the flags, else the store URL's `compression=` and `compression-level=`, else xz at its default level. */
+function chooseCompression(values: { compression?: string; level?: string }, config: CacheConfig): { compression: CompressionMethod; level?: number } {
+  const fromUrl = setting(config, 'compression');
+  const name = values.compression ?? fromUrl ?? 'xz';
+  if (!isCompressionMethod(name)) {
+    const where = values.compression ? '--compression' : "the store URL's compression setting";
+    throw new UsageError(`${where} is "${name}"; Narwhal writes ${COMPRESSION_METHODS.join(', ')}`);
+  }
+  // The URL's level belongs to the URL's method; a method chosen by flag starts from its own default.
+  const levelText = values.level ?? (values.compression === undefined || values.compression === fromUrl ? setting(config, 'compression-level') : undefined);
+  if (levelText === undefined || levelText === '-1') return { compression: name };
+  const range = levelRange(name);
+  if (!range) throw new UsageError(`--level does not apply to --compression none`);
+  return { compression: name, level: wholeNumber(values.level !== undefined ? '--level' : 'compression-level', levelText, range[0], range[1]) };
+}
+
+/** The key that signs: a Nix secret key file, or a key of Narwhal's key store by name. */
+async function signingKey(values: { key?: string; 'key-name'?: string }, dataDir: string, io: CliIO): Promise<SecretKey> {
+  if (values.key !== undefined) {
+    let text;
+    try {
+      text = await readFile(resolve(io.cwd, values.key), 'utf8');
+    } catch (e) {
+      if (isExpectedIoError(e)) throw new ApiError('invalid-input', `--key: ${describeIoError(e, { path: values.key, action: 'read' })}`);
+      throw e;
+    }
+    try {
+      return parseSecretKey(text.trim());
+    } catch (e) {
+      throw new ApiError('invalid-input', `--key ${values.key} is not a Nix secret key (as nix key generate-secret writes): ${(e as Error).message}`);
+    }
+  }
+  const keys = new KeyStore(dataDir, plainFileBox);
+  return keys.secretKey((await signingKeyNamed(keys, values['key-name']!, dataDir)).id);
+}
+
+/**
+ * With --no-closure only the named paths go up, so every path they refer to must be in the cache
+ * already (or be one of them): else a narinfo would promise a closure the cache cannot deliver.
+ */
+function checkReferencesPresent(named: readonly LocalPathInfo[], present: ReadonlySet<string>): void {
+  const paths = new Set(named.map((info) => info.path));
+  const missing = new Set<string>();
+  for (const info of named) for (const ref of info.references) if (!paths.has(ref) && !present.has(parseStorePath(ref).hash)) missing.add(ref);
+  if (missing.size === 0) return;
+  const list = [...missing].sort();
+  throw new ApiError(
+    'invalid-input',
+    `--no-closure pushes only the paths given, but they refer to ${list.length} path${list.length === 1 ? '' : 's'} the cache does not have: ` +
+      `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}. Push without --no-closure (the whole closure), or push those first.`,
+  );
+}
+
+/**
+ * The cache's nix-cache-info, checked (a cache for another store directory is refused). A bucket or
+ * folder that is missing or empty is made a cache first, as `nix copy --to` does: Nix substitutes
+ * from no cache without that file. A cache that has one costs one request.
+ */
+async function ensureCacheInfo(store: CacheStore, signal: AbortSignal, io: CliIO): Promise<void> {
+  try {
+    await readCacheInfo(store, signal);
+    return;
+  } catch (e) {
+    // not-found: a folder that does not exist; no-such-bucket: a bucket that does not.
+    if (!(e instanceof ApiError && ['not-a-cache', 'not-found', 'no-such-bucket'].includes(e.code))) throw e;
+  }
+  await store.ensureExists({ signal });
+  await store.put('nix-cache-info', serialiseNixCacheInfo({ storeDir: nixStoreDir }), contentTypes.cacheInfo, { signal });
+  writeLine(io.stderr, `note: ${store.description} had no nix-cache-info; wrote one (StoreDir: ${nixStoreDir}), as nix copy does.`);
+}
+
+/** Aborts on the user's Ctrl-C: the harness's signal in tests, SIGINT for the real binary. */
+function interruption(io: CliIO): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  if (io.interrupt) {
+    const abort = () => controller.abort(new ApiError('cancelled', 'Interrupted.'));
+    if (io.interrupt.aborted) abort();
+    io.interrupt.addEventListener('abort', abort, { once: true });
+    return { signal: controller.signal, dispose: () => io.interrupt?.removeEventListener('abort', abort) };
+  }
+  const onSigint = () => controller.abort(new ApiError('cancelled', 'Interrupted.'));
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/**
+ * `narwhal push STORE-URL|NAME PATH...`: the closure of the paths (or the paths alone) to a cache,
+ * signed, skipping what the cache has (one listing), with progress on a terminal or as JSON lines.
+ */
+export const push: CliCommand = async (argv, io) => {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
+  if (positionals.length === 0) throw new UsageError("missing STORE-URL (or a saved cache's name) and PATH");
+  if (positionals.length === 1) throw new UsageError('missing PATH (a store path, a path inside one, or a result link)');
+  if (values.key !== undefined && values['key-name'] !== undefined) throw new UsageError('give --key FILE or --key-name NAME, not both');
+  const hasKey = values.key !== undefined || values['key-name'] !== undefined;
+  if (hasKey && values.unsigned) throw new UsageError('--unsigned contradicts the signing key given');
+  if (!hasKey && !values.unsigned) {
+    throw new UsageError(
+      'no signing key: give --key FILE (a Nix secret key file) or --key-name NAME (a key of Narwhal\'s), ' +
+        'or --unsigned to push unsigned paths, which Nix clients silently ignore unless they turn require-sigs off',
+    );
+  }
+  const jobs = values.jobs === undefined ? undefined : wholeNumber('--jobs', values.jobs, 1, 64);
+  const dataDir = resolveDataDir({ flag: values['data-dir'], env: io.env });
+  const [target, ...inputs] = positionals as [string, ...string[]];
+  const config = await storeTarget(target, dataDir, io);
+  if (!isWritable(config)) throw new ApiError('read-only', `${describeConfig(config)} is an HTTP cache, which Narwhal can only read; push to its s3:// or file:// URL.`);
+  const { compression, level } = chooseCompression(values, config);
+  const key = hasKey ? await signingKey(values, dataDir, io) : undefined;
+
+  const { signal, dispose } = interruption(io);
+  // The time the summary gives is the whole command's: reading the closure and listing the cache count.
+  const commandStarted = performance.now();
+  const json = values.json;
+  const emit = (event: Record<string, unknown>) => writeLine(io.stdout, JSON.stringify(event));
+  const line = json ? { update: () => undefined, done: () => undefined } : progressLine(io.stderr);
+  let last: PushProgress | undefined;
+  const store = openStore(config, io.env);
+  try {
+    const local = new LocalStore({ env: io.env, home: io.env.HOME });
+    const paths: string[] = [];
+    for (const input of inputs) paths.push((await local.resolveUserPath(input, { cwd: io.cwd })).storePath);
+    line.update(values['no-closure'] ? 'reading path info…' : 'reading the closure…');
+    const closure = await local.pathInfo(paths, { recursive: !values['no-closure'], signal });
+
+    await ensureCacheInfo(store, signal, io);
+    // What the cache has, from one listing rather than one request per path.
+    const present = new Set<string>();
+    await forEachPathPage(store, (page, listed) => {
+      for (const entry of page) present.add(entry.hash);
+      line.update(`listing the cache: ${groupDigits(listed)} narinfos…`);
+    }, { signal });
+    if (values['no-closure']) checkReferencesPresent(closure, present);
+
+    const started = performance.now();
+    let lastJson = -Infinity;
+    const summary = await pushClosure({
+      store,
+      closure,
+      presentHashes: present,
+      compression,
+      level,
+      signingKey: key,
+      jobs,
+      signal,
+      onProgress: (p) => {
+        const pathDone = p.pathsDone !== last?.pathsDone;
+        last = p;
+        if (!json) return line.update(progressText(p, performance.now() - started));
+        // At most ten lines a second, but every finished path gets its own.
+        const now = performance.now();
+        if (!pathDone && now - lastJson < 100) return;
+        lastJson = now;
+        emit({ event: 'progress', ...p });
+      },
+    });
+    line.done();
+    summary.elapsedMs = Math.round(performance.now() - commandStarted);
+    const publicKey = key ? formatPublicKey(key.publicKey) : undefined;
+    const nixConf = publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}\n`;
+    if (json) emit({ event: 'done', ...summary, compression, nixConf, ...(publicKey ? { signedWith: publicKey } : {}) });
+    else io.stdout.write(summaryText(summary, { compression, nixConf, signedWith: publicKey }));
+    return 0;
+  } catch (e) {
+    line.done();
+    if (!signal.aborted) throw e;
+    const done = last ? `${last.pathsDone} of ${last.pathsTotal} paths were pushed; ` : '';
+    if (json) emit({ event: 'cancelled', ...(last ?? {}) });
+    writeLine(io.stderr, `narwhal push: interrupted; ${done}the cache is consistent, and running the same command again resumes.`);
+    return 130;
+  } finally {
+    dispose();
+    store.close();
+  }
+};
