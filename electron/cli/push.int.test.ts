@@ -80,7 +80,10 @@ describe('narwhal push to a folder cache', () => {
     const run = await cli(['push', `file://${cache}`, fixture.top, '--key', key.file, '--compression', 'zstd', '--level', '5', '--jobs', '3', '--json']);
     expect(run.status, run.stderr).toBe(0);
     const events = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The listing of the cache page by page (one page here, an empty cache), then the push.
+    expect(events[0]).toEqual({ event: 'listing', listed: 0 });
     const progress = events.filter((e) => e.event === 'progress');
+    expect(events.slice(1, -1).every((e) => e.event === 'progress')).toBe(true);
     expect(progress.length).toBeGreaterThanOrEqual(4); // the start, then one per path at least
     expect(progress.at(-1)).toMatchObject({ pathsTotal: 3, pathsDone: 3 });
     expect(progress.map((e) => e.pathsDone)).toEqual([...progress.map((e) => e.pathsDone as number)].sort());
@@ -136,6 +139,24 @@ describe('narwhal push to a folder cache', () => {
     const last = await cli(['push', `file://${cache}`, top, '--key', key.file, '--no-closure', '--compression', 'gzip']);
     expect(last.stdout).toContain('Pushed 1 path, skipped 0');
     expect((await nixCopyFromHttp(`file://${cache}`, top, key.public)).ok).toBe(true);
+  });
+
+  it('--jobs 12 on 12 paths: many NARs at once, and no listener-leak warning about the shared abort signal', async () => {
+    const fixtures = await Promise.all([1, 2, 3, 4].map((n) => buildFixtureClosure(`cli-push-jobs-${n}`)));
+    const cache = await emptyFolder('cache');
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const run = await cli(['push', `file://${cache}`, ...fixtures.map((f) => f.top), '--key', key.file, '--compression', 'none', '--jobs', '12']);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('Pushed 12 paths');
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
   });
 
   it('says what is wrong with a flag, a key file or a path', async () => {

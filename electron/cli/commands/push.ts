@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -126,13 +127,21 @@ async function ensureCacheInfo(store: CacheStore, signal: AbortSignal, io: CliIO
 /** Aborts on the user's Ctrl-C: the harness's signal in tests, SIGINT for the real binary. */
 function interruption(io: CliIO): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
+  // Every NAR in flight listens on it (its staging and its upload), so --jobs 8 passes Node's default
+  // of 10 listeners and would print a leak warning about a push that leaks nothing.
+  setMaxListeners(1000, controller.signal);
   if (io.interrupt) {
     const abort = () => controller.abort(new ApiError('cancelled', 'Interrupted.'));
     if (io.interrupt.aborted) abort();
     io.interrupt.addEventListener('abort', abort, { once: true });
     return { signal: controller.signal, dispose: () => io.interrupt?.removeEventListener('abort', abort) };
   }
-  const onSigint = () => controller.abort(new ApiError('cancelled', 'Interrupted.'));
+  // The first Ctrl-C stops the push cleanly (in-flight uploads are aborted, staged files removed);
+  // a second one, for someone who will not wait for that, exits at once, as Ctrl-C would have.
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new ApiError('cancelled', 'Interrupted.'));
+  };
   process.on('SIGINT', onSigint);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
@@ -182,7 +191,8 @@ export const push: CliCommand = async (argv, io) => {
     const present = new Set<string>();
     await forEachPathPage(store, (page, listed) => {
       for (const entry of page) present.add(entry.hash);
-      line.update(`listing the cache: ${groupDigits(listed)} narinfos…`);
+      if (json) emit({ event: 'listing', listed });
+      else line.update(`listing the cache: ${groupDigits(listed)} narinfos…`);
     }, { signal });
     if (values['no-closure']) checkReferencesPresent(closure, present);
 
