@@ -4,11 +4,13 @@ import { ConnectionBanner, NoticesBanner, useAppInfo } from './Banners';
 import { MainPanel } from './MainPanel';
 import { KeysScreen } from '../features/keys/KeysScreen';
 import { JobsButton, JobsPanel } from '../features/jobs/JobsPanel';
+import { PushScreen } from '../features/push/PushScreen';
 import type { View } from './view-store';
 import { useView } from './view-store';
 
 const views: Array<{ view: View; label: string }> = [
   { view: 'caches', label: 'Caches' },
+  { view: 'push', label: 'Push' },
   { view: 'keys', label: 'Keys' },
 ];
 
@@ -45,7 +47,7 @@ export function App() {
       <NoticesBanner />
       <div className="app__body">
         <CacheSidebar />
-        {view === 'keys' ? <KeysScreen /> : <MainPanel />}
+        {view === 'keys' ? <KeysScreen /> : view === 'push' ? <PushScreen /> : <MainPanel />}
       </div>
       <JobsPanel />
       <CacheDialogs />

@@ -15,4 +15,13 @@ describe('describeJob', () => {
     expect(describeJob({ ...base, kind: 'push.paths', progress: { done: 3, total: 12 } })).toEqual({ fraction: 0.25, detail: '3 of 12' });
     expect(describeJob({ ...base, kind: 'push.paths', state: 'queued' })).toEqual({ detail: 'Waiting for other jobs to finish' });
   });
+
+  it('says how far a push got, by NAR bytes read, and what it did', () => {
+    const push = { ...base, kind: 'push.run' };
+    const counts = { pathsTotal: 4, pathsDone: 1, narBytesTotal: 1000, narBytesRead: 250, fileBytesUploaded: 100 };
+    expect(describeJob({ ...push, progress: { phase: 'closure', ...counts } })).toEqual({ detail: 'Reading the closure' });
+    expect(describeJob({ ...push, progress: { phase: 'pushing', ...counts } })).toEqual({ fraction: 0.25, detail: '1 of 4 paths pushed' });
+    expect(describeJob({ ...push, state: 'cancelled', progress: { phase: 'pushing', ...counts } })).toEqual({ detail: '1 of 4 paths pushed' });
+    expect(describeJob({ ...push, state: 'done', progress: { phase: 'pushing', ...counts }, output: { pushed: 4, skipped: 2 } })).toEqual({ fraction: 1, detail: '4 paths pushed, 2 already there' });
+  });
 });

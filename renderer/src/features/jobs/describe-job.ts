@@ -27,6 +27,17 @@ export function describeJob(job: JobView): JobDescription {
       if (job.state === 'queued') return { detail: 'Waiting for other jobs to finish' };
       return { detail: `${plural(listed, 'path')} listed${pages ? ` in ${plural(pages, 'page')}` : ''}${job.state === 'running' ? ' so far' : ''}` };
     }
+    case 'push.run': {
+      // A push: paths done of those it has to push (the ones the cache lacks); the summary when done.
+      if (job.state === 'done') return { fraction: 1, detail: `${plural(num(output?.pushed) ?? 0, 'path')} pushed, ${formatCount(num(output?.skipped) ?? 0)} already there` };
+      if (job.state === 'queued') return { detail: 'Waiting for other jobs to finish' };
+      const pathsDone = num(progress?.pathsDone) ?? 0;
+      const pathsTotal = num(progress?.pathsTotal) ?? 0;
+      if (progress?.phase !== 'pushing') return { detail: progress?.phase === 'listing' ? 'Looking at what the cache has' : 'Reading the closure' };
+      const read = num(progress?.narBytesRead) ?? 0;
+      const total = num(progress?.narBytesTotal) ?? 0;
+      return { ...(total > 0 && job.state === 'running' ? { fraction: Math.min(1, read / total) } : {}), detail: `${formatCount(pathsDone)} of ${plural(pathsTotal, 'path')} pushed` };
+    }
   }
   const done = num(progress?.done);
   const total = num(progress?.total);
