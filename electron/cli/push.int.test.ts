@@ -111,6 +111,8 @@ describe('narwhal push to a folder cache', () => {
     expect(unsigned.status, unsigned.stderr).toBe(0);
     // On a terminal, a status line redrawn in place, cleared before the summary.
     expect(unsigned.stderr).toContain('\r\x1b[Kreading the closure…');
+    // A note goes on a line of its own: the progress line is cleared first, not appended to.
+    expect(unsigned.stderr).toContain('reading the closure…\r\x1b[Knote: folder ');
     expect(unsigned.stderr.endsWith('\r\x1b[K')).toBe(true);
     expect(unsigned.stdout).toContain('Unsigned:');
     expect(unsigned.stdout).not.toContain('trusted-public-keys');

@@ -111,7 +111,7 @@ function checkReferencesPresent(named: readonly LocalPathInfo[], present: Readon
  * folder that is missing or empty is made a cache first, as `nix copy --to` does: Nix substitutes
  * from no cache without that file. A cache that has one costs one request.
  */
-async function ensureCacheInfo(store: CacheStore, signal: AbortSignal, io: CliIO): Promise<void> {
+async function ensureCacheInfo(store: CacheStore, signal: AbortSignal, note: (text: string) => void): Promise<void> {
   try {
     await readCacheInfo(store, signal);
     return;
@@ -121,7 +121,7 @@ async function ensureCacheInfo(store: CacheStore, signal: AbortSignal, io: CliIO
   }
   await store.ensureExists({ signal });
   await store.put('nix-cache-info', serialiseNixCacheInfo({ storeDir: nixStoreDir }), contentTypes.cacheInfo, { signal });
-  writeLine(io.stderr, `note: ${store.description} had no nix-cache-info; wrote one (StoreDir: ${nixStoreDir}), as nix copy does.`);
+  note(`note: ${store.description} had no nix-cache-info; wrote one (StoreDir: ${nixStoreDir}), as nix copy does.`);
 }
 
 /** Aborts on the user's Ctrl-C: the harness's signal in tests, SIGINT for the real binary. */
@@ -186,7 +186,11 @@ export const push: CliCommand = async (argv, io) => {
     line.update(values['no-closure'] ? 'reading path info…' : 'reading the closure…');
     const closure = await local.pathInfo(paths, { recursive: !values['no-closure'], signal });
 
-    await ensureCacheInfo(store, signal, io);
+    await ensureCacheInfo(store, signal, (text) => {
+      // A line of its own, not appended to the progress line being drawn.
+      line.done();
+      writeLine(io.stderr, text);
+    });
     // What the cache has, from one listing rather than one request per path.
     const present = new Set<string>();
     await forEachPathPage(store, (page, listed) => {
