@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { buildFixtureClosure, nixCopyFromHttp, nixEnv, run } from '../scripts/testbed/nix';
-import { expect, shot, test } from './fixtures';
+import { buildFixtureClosure, nixCopyFromHttp, nixCopyToFile, nixEnv, run } from '../scripts/testbed/nix';
+import { addFolderCache, expect, shot, test, ui } from './fixtures';
 
 const screens = (page: Page) => page.getByRole('navigation', { name: 'Screens' });
 const pushScreen = (page: Page) => page.getByRole('main', { name: 'Push' });
@@ -153,4 +153,40 @@ test('a push shows progress, survives a reload, is cancelled, and pushing unsign
   const summary = push.getByRole('region', { name: 'Push summary' });
   await expect(summary.getByLabel('Pushed', { exact: true })).toHaveText('1 path');
   await expect(summary).toContainText('unsigned');
+});
+
+test('a dropped file inside a store path; the closure follows the cache chosen in the sidebar; chips remove', async ({ app, workDir }) => {
+  const fixture = await buildFixtureClosure('e2e-push-drop');
+  // Another folder cache that already has the leaf (nix copy wrote it).
+  const other = path.join(workDir, 'other-cache');
+  await nixCopyToFile(other, [fixture.all[0]!]);
+  await addFolderCache(app, 'Other', other);
+
+  await screens(app).getByRole('button', { name: 'Push' }).click();
+  const push = pushScreen(app);
+  await expect(push.getByRole('heading', { name: 'Push to Other' })).toBeVisible();
+  // A file manager drops a file:// URI of a file inside the top path: the store path is chosen.
+  const field = push.getByLabel('Store path or result link');
+  const drop = await app.evaluateHandle((uri) => {
+    const data = new DataTransfer();
+    data.setData('text/uri-list', uri);
+    return data;
+  }, `file://${fixture.top}/lib-path`);
+  await field.dispatchEvent('drop', { dataTransfer: drop });
+  const chips = push.getByRole('list', { name: 'Chosen paths' }).getByRole('listitem');
+  await expect(chips).toHaveText([/narwhal-fixture-e2e-push-drop-top/]);
+  await expect(push.getByRole('status', { name: 'Already in the cache' })).toHaveText(/^1 of 3 paths, [\d.]+ (B|kB) of [\d.]+ (B|kB) already in Other$/);
+  const rows = push.getByRole('list', { name: 'Paths in the closure' }).getByRole('listitem');
+  await expect(rows.filter({ hasText: 'narwhal-fixture-e2e-push-drop-leaf' })).toContainText('in cache');
+  await expect(rows.filter({ hasText: 'narwhal-fixture-e2e-push-drop-top' })).toContainText('to push');
+
+  // Choosing another cache in the sidebar asks again, against that one.
+  await ui.cacheButton(app, 'Local cache').click();
+  await expect(push.getByRole('heading', { name: 'Push to Local cache' })).toBeVisible();
+  await expect(push.getByRole('status', { name: 'Already in the cache' })).toHaveText(/^0 of 3 paths, 0 B of [\d.]+ (B|kB) already in Local cache$/);
+
+  await push.getByRole('button', { name: 'Remove narwhal-fixture-e2e-push-drop-top' }).click();
+  await expect(push.getByText('Nothing chosen yet.')).toBeVisible();
+  await expect(push.getByRole('region', { name: 'Closure' })).toBeHidden();
+  await expect(push.getByRole('button', { name: 'Push', exact: true })).toBeDisabled();
 });

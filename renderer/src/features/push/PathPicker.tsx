@@ -230,7 +230,7 @@ function PickRow({ path, title, kind, added, onAdd }: { path: string; title: str
   return (
     <li className="pick-row">
       <div className="pick-row__text">
-        <span className="pick-row__title">
+        <span className="pick-row__title" title={title}>
           {kind && <span className="tag">{kind}</span>} {title}
         </span>
         <code className="pick-row__path" title={path}>

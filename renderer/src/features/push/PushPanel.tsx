@@ -268,8 +268,10 @@ function Bar({ label, value, max, text, indeterminate }: { label: string; value:
 function PushSummary({ cache, summary, onDone }: { cache: CacheView; summary: PushSummaryView; onDone(): void }) {
   return (
     <section className="push__run push__summary" aria-label="Push summary">
-      <div className="message message--ok" role="status">
-        <strong>{summary.pushed === 0 ? `${cache.name} already had everything.` : `Pushed to ${cache.name}.`}</strong> Clients that trust the key below substitute from it with these nix.conf lines.
+      <div className={summary.signedWith ? 'message message--ok' : 'message message--warning'} role="status">
+        <strong>{summary.pushed === 0 ? `${cache.name} already had everything.` : `Pushed to ${cache.name}.`}</strong> {summary.signedWith
+          ? 'Machines that trust the key below substitute from it with these nix.conf lines.'
+          : 'These paths are unsigned: Nix ignores them on any machine that keeps require-sigs on (the default).'}
       </div>
       <dl className="push__facts">
         <dt>Pushed</dt>
