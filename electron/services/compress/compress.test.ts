@@ -189,7 +189,7 @@ describe('flow control and cancellation', { timeout: 30_000 }, () => {
       const own = createCompressionPool(1);
       try {
         const controller = new AbortController();
-        const c = createCompressor(method, { level: 9, threads: 2, pool: own, signal: controller.signal });
+        const c = createCompressor(method, { threads: 2, pool: own, signal: controller.signal });
         const endless = new Readable({
           read() {
             this.push(randomBytes(1 << 16));
