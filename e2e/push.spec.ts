@@ -99,7 +99,8 @@ test('push a pasted path: its closure against the cache, a signed push with prog
 });
 
 test('a push shows progress, survives a reload, is cancelled, and pushing unsigned asks first', async ({ app }) => {
-  const big = await buildRandomPath('push-progress', 24);
+  // Big enough that xz takes several seconds even on an idle machine: the steps below need the push running.
+  const big = await buildRandomPath('push-progress', 64);
   await screens(app).getByRole('button', { name: 'Push' }).click();
   const push = pushScreen(app);
 
@@ -110,7 +111,7 @@ test('a push shows progress, survives a reload, is cancelled, and pushing unsign
   await results.getByRole('button', { name: `Add ${big.name}` }).click();
   await expect(results.getByRole('button', { name: `${big.name} added` })).toBeDisabled();
   await expect(push.getByRole('list', { name: 'Chosen paths' }).getByRole('listitem')).toHaveAttribute('title', big.path);
-  await expect(push.getByRole('status', { name: 'Closure size' })).toHaveText('1 path, 24 MB of NAR');
+  await expect(push.getByRole('status', { name: 'Closure size' })).toHaveText('1 path, 64 MB of NAR');
 
   // No key: unsigned, after a confirmation that says why it matters.
   await expect(push.getByLabel('Sign with').locator('option:checked')).toHaveText('Don’t sign');
@@ -123,10 +124,10 @@ test('a push shows progress, survives a reload, is cancelled, and pushing unsign
   await push.getByRole('button', { name: 'Push', exact: true }).click();
   await confirm.getByRole('button', { name: 'Push unsigned' }).click();
 
-  // xz on 24 MB of random bytes takes seconds: the bars move, with a rate and a time left.
+  // xz on 64 MB of random bytes takes seconds: the bars move, with a rate and a time left.
   const progress = push.getByRole('region', { name: 'Push progress' });
   await expect(progress.getByRole('status', { name: 'Push phase' })).toHaveText('Pushing 0 of 1 path');
-  await expect(progress.getByRole('progressbar', { name: 'NAR bytes read' })).toHaveAttribute('aria-valuetext', /^[\d.]+ (B|kB|MB) of 24 MB read$/);
+  await expect(progress.getByRole('progressbar', { name: 'NAR bytes read' })).toHaveAttribute('aria-valuetext', /^[\d.]+ (B|kB|MB) of 64 MB read$/);
   await expect(progress.getByLabel('Throughput')).toHaveText(/\/s read · (about .* left|less than a second left)$/);
   await shot(app, 'push-progress');
 
@@ -153,6 +154,8 @@ test('a push shows progress, survives a reload, is cancelled, and pushing unsign
   const summary = push.getByRole('region', { name: 'Push summary' });
   await expect(summary.getByLabel('Pushed', { exact: true })).toHaveText('1 path');
   await expect(summary).toContainText('unsigned');
+  // Nothing roots the big path: leave the store as it was.
+  await run('nix-store', ['--delete', big.path], { env: nixEnv() }).catch(() => undefined);
 });
 
 test('a dropped file inside a store path; the closure follows the cache chosen in the sidebar; chips remove', async ({ app, workDir }) => {

@@ -229,7 +229,7 @@ function ProgressFigures({ progress, samples, cacheName }: { progress: PushProgr
         label={`Uploaded to ${cacheName}`}
         value={progress.fileBytesUploaded}
         max={uploadTotal}
-        text={`${formatBytes(progress.fileBytesUploaded)} compressed${rates ? ` · ${formatRate(rates.upload)}` : ''}`}
+        text={`${formatBytes(progress.fileBytesUploaded)}${rates ? ` · ${formatRate(rates.upload)}` : ''}`}
         indeterminate={measuring}
       />
       {samples && (
@@ -248,7 +248,7 @@ function Bar({ label, value, max, text, indeterminate }: { label: string; value:
     <div className="push-bar">
       <div className="push-bar__top">
         <span className="push-bar__label">{label}</span>
-        <span className="push-bar__text">{text}</span>
+        <span className="push-bar__text">{indeterminate ? 'Counting…' : text}</span>
       </div>
       <div
         className={`bar${indeterminate ? ' bar--indeterminate' : ''}`}
@@ -257,7 +257,7 @@ function Bar({ label, value, max, text, indeterminate }: { label: string; value:
         aria-valuemin={0}
         aria-valuemax={100}
         {...(indeterminate ? {} : { 'aria-valuenow': Math.round(fraction * 100) })}
-        aria-valuetext={text}
+        aria-valuetext={indeterminate ? 'Counting…' : text}
       >
         <div className="bar__fill" style={{ width: `${indeterminate ? 30 : fraction * 100}%` }} />
       </div>
