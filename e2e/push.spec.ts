@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildFixtureClosure, nixCopyFromHttp, nixCopyToFile, nixEnv, run } from '../scripts/testbed/nix';
@@ -192,4 +193,31 @@ test('a dropped file inside a store path; the closure follows the cache chosen i
   await expect(push.getByText('Nothing chosen yet.')).toBeVisible();
   await expect(push.getByRole('region', { name: 'Closure' })).toBeHidden();
   await expect(push.getByRole('button', { name: 'Push', exact: true })).toBeDisabled();
+});
+
+test('a cache that cannot be read: the closure says why, the push fails plainly and can be tried again', async ({ app, workDir }) => {
+  const fixture = await buildFixtureClosure('e2e-push-broken');
+  const dir = path.join(workDir, 'broken-cache');
+  await addFolderCache(app, 'Broken', dir);
+  // The folder turns into a file behind Narwhal's back.
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.writeFile(dir, 'not a folder');
+
+  await screens(app).getByRole('button', { name: 'Push' }).click();
+  const push = pushScreen(app);
+  await push.getByLabel('Store path or result link').fill(fixture.top);
+  await push.getByLabel('Store path or result link').press('Enter');
+  const closure = push.getByRole('region', { name: 'Closure' });
+  await expect(closure.getByRole('alert')).toContainText('Could not read the closure:');
+  await expect(closure.getByRole('button', { name: 'Try again' })).toBeVisible();
+
+  await push.getByRole('button', { name: 'Push', exact: true }).click();
+  await app.getByRole('dialog', { name: 'Push without signing?' }).getByRole('button', { name: 'Push unsigned' }).click();
+  const result = push.getByRole('region', { name: 'Push result' });
+  await expect(result.getByRole('alert')).toContainText('The push failed.');
+  await shot(app, 'push-failed');
+  await result.getByRole('button', { name: 'Try again' }).click();
+  await expect(result.getByRole('alert')).toContainText('The push failed.');
+  await result.getByRole('button', { name: 'Back to the options' }).click();
+  await expect(push.getByRole('button', { name: 'Push', exact: true })).toBeEnabled();
 });

@@ -65,7 +65,8 @@ export function PushPanel({ cache }: { cache: CacheView }) {
           <strong>{job.state === 'failed' ? 'The push failed.' : 'The push was cancelled.'}</strong>{' '}
           {job.state === 'failed' ? (job.error?.message ?? 'No reason was given.') : 'What went up so far stays, and the cache is consistent: pushing again resumes.'}
         </div>
-        {progress && <ProgressFigures progress={progress} cacheName={cache.name} />}
+        {/* How far it got, when it got anywhere. */}
+        {progress && (progress.pathsDone > 0 || progress.narBytesRead > 0) && <ProgressFigures progress={progress} cacheName={cache.name} />}
         <div className="push__actions">
           <button
             type="button"
