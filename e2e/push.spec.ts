@@ -189,6 +189,11 @@ test('a dropped file inside a store path; the closure follows the cache chosen i
   await expect(push.getByRole('heading', { name: 'Push to Local cache' })).toBeVisible();
   await expect(push.getByRole('status', { name: 'Already in the cache' })).toHaveText(/^0 of 3 paths, 0 B of [\d.]+ (B|kB) already in Local cache$/);
 
+  // A narrow window stacks the columns instead of scrolling sideways.
+  await app.setViewportSize({ width: 900, height: 800 });
+  expect(await push.evaluate((main) => main.scrollWidth <= main.clientWidth)).toBe(true);
+  await shot(app, 'push-narrow');
+
   await push.getByRole('button', { name: 'Remove narwhal-fixture-e2e-push-drop-top' }).click();
   await expect(push.getByText('Nothing chosen yet.')).toBeVisible();
   await expect(push.getByRole('region', { name: 'Closure' })).toBeHidden();
