@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,5 +51,18 @@ describe('push through the API', () => {
 
     const nix = await nixCopyFromHttp(`file://${join(dataDir, 'local-cache')}`, fixture.top, key.publicKey);
     expect(nix.ok, nix.stderr).toBe(true);
+  });
+
+  it('makes an empty folder a cache before pushing to it, as nix copy does', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'narwhal-push-empty-'));
+    dirs.push(dataDir);
+    const narwhal = await startNarwhal({ dataDir, shell: 'browser', env: { ...process.env, HOME: dataDir } });
+    const { client } = wireClient(contract, events, narwhal.server, (bridge) => exposeAcrossModel(bridge));
+    const target = join(dataDir, 'empty-cache');
+    const cache = await client.api.caches.add({ name: 'Empty', config: { kind: 'file', path: target, settings: [] } });
+    const fixture = await buildFixtureClosure('push-empty');
+    const summary = await client.api.push.run({ cacheId: cache.id, paths: [fixture.top], unsigned: true, compression: 'none' }).result;
+    expect(summary).toMatchObject({ pushed: 3 });
+    expect(await readFile(join(target, 'nix-cache-info'), 'utf8')).toBe('StoreDir: /nix/store\n');
   });
 });
