@@ -5,6 +5,7 @@ import { nar } from './commands/nar';
 import { narinfo } from './commands/narinfo';
 import { push } from './commands/push';
 import { serve } from './commands/serve';
+import { sign } from './commands/sign';
 import { info, ls } from './commands/store-commands';
 import type { CliCommand, CliIO } from './io';
 import { UsageError, writeLine } from './io';
@@ -26,6 +27,12 @@ const commands: Record<string, { run: CliCommand; synopsis: string; what: string
       'usage: narwhal push STORE-URL|NAME PATH... (--key FILE | --key-name NAME | --unsigned)\n' +
       '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--json] [--data-dir DIR]',
     what: 'push the closure of store paths to a cache, signed',
+  },
+  sign: {
+    run: sign,
+    synopsis: 'sign STORE-URL|NAME PATH...|--all --key FILE|--key-name NAME',
+    usage: 'usage: narwhal sign STORE-URL|NAME (PATH... | --all) (--key FILE | --key-name NAME) [--json] [--data-dir DIR]',
+    what: 'add a signature to paths already in a cache',
   },
   key: { run: key, synopsis: 'key generate | public | export-secret', what: "make a signing key; a secret's public half; export a key of Narwhal's" },
   nar: { run: nar, synopsis: 'nar dump PATH | nar ls FILE|- | nar extract FILE|- DIR', what: 'write, list and unpack NARs' },

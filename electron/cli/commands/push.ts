@@ -70,7 +70,7 @@ function chooseCompression(values: { compression?: string; level?: string }, con
 }
 
 /** The key that signs: a Nix secret key file, or a key of Narwhal's key store by name. */
-async function signingKey(values: { key?: string; 'key-name'?: string }, dataDir: string, io: CliIO): Promise<SecretKey> {
+export async function signingKey(values: { key?: string; 'key-name'?: string }, dataDir: string, io: CliIO): Promise<SecretKey> {
   if (values.key !== undefined) {
     let text;
     try {
@@ -125,7 +125,7 @@ async function ensureCacheInfo(store: CacheStore, signal: AbortSignal, note: (te
 }
 
 /** Aborts on the user's Ctrl-C: the harness's signal in tests, SIGINT for the real binary. */
-function interruption(io: CliIO): { signal: AbortSignal; dispose: () => void } {
+export function interruption(io: CliIO): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   // Every NAR in flight listens on it (its staging and its upload), so --jobs 8 passes Node's default
   // of 10 listeners and would print a leak warning about a push that leaks nothing.

@@ -1,0 +1,101 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFixtureClosure, nixCopyFromHttp, nixCopyToFile, nixGenerateKey } from '../../scripts/testbed/nix';
+import { runCommandLine } from './test-harness';
+
+// Nix is the oracle: a cache `nix copy` wrote, signed by key A or not at all, is refused by a client
+// that trusts only key B until `narwhal sign --key B` has run, and substituted after.
+
+let env: NodeJS.ProcessEnv;
+let work: string;
+let keyA: { secret: string; public: string };
+let keyB: { secret: string; public: string; file: string };
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'narwhal-cli-sign-'));
+  env = { ...process.env, NARWHAL_DATA_DIR: join(work, 'data') };
+  keyA = await nixGenerateKey('cli-sign-a.example.org-1');
+  const b = await nixGenerateKey('cli-sign-b.example.org-1');
+  keyB = { ...b, file: join(work, 'b.sec') };
+  await writeFile(keyB.file, b.secret, { mode: 0o600 });
+});
+
+const cli = (argv: string[]) => runCommandLine(argv, { env });
+const narinfos = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.narinfo')).sort();
+
+describe('narwhal sign', () => {
+  it.each([
+    ['unsigned', undefined],
+    ['signed by key A', 'A'],
+  ] as const)('a cache nix copy wrote (%s): --all adds key B, Nix then substitutes it trusting only B; a second run finds all signed', async (_label, signer) => {
+    const fixture = await buildFixtureClosure(`cli-sign-${signer ?? 'unsigned'}`);
+    const cache = join(await mkdtemp(join(work, 'cache-')), 'c');
+    await nixCopyToFile(cache, [fixture.top], signer ? { secretKey: keyA.secret } : {});
+
+    const before = await nixCopyFromHttp(`file://${cache}`, fixture.top, keyB.public);
+    expect(before.ok).toBe(false);
+    expect(before.stderr).toMatch(/signature/);
+
+    const run = await cli(['sign', `file://${cache}`, '--key', keyB.file, '--all']);
+    expect(run, run.stderr).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout).toContain('Signed 3 paths with cli-sign-b.example.org-1; 0 paths had its signature already.');
+    expect(run.stdout).toContain(`extra-trusted-public-keys = ${keyB.public}`);
+
+    const after = await nixCopyFromHttp(`file://${cache}`, fixture.top, keyB.public);
+    expect(after.ok, after.stderr).toBe(true);
+    if (signer) {
+      // Key A's signatures are kept: a client trusting only A still substitutes.
+      const stillA = await nixCopyFromHttp(`file://${cache}`, fixture.top, keyA.public);
+      expect(stillA.ok, stillA.stderr).toBe(true);
+    }
+
+    const again = await cli(['sign', `file://${cache}`, '--key', keyB.file, '--all', '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    const events = again.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.at(-1)).toEqual({ event: 'done', signed: 0, alreadySigned: 3, failed: [], total: 3, signedWith: keyB.public });
+  });
+
+  it('a narinfo whose NarHash was edited by hand after B signed fails with the reason and stays as it was; the others are signed', async () => {
+    const fixture = await buildFixtureClosure('cli-sign-tampered');
+    const cache = await mkdtemp(join(work, 'cache-'));
+    await nixCopyToFile(cache, [fixture.top]);
+    const [leaf] = fixture.all;
+    const leafHash = leaf!.slice('/nix/store/'.length, '/nix/store/'.length + 32);
+    const first = await cli(['sign', `file://${cache}`, '--key', keyB.file, leaf!]);
+    expect(first, first.stderr).toMatchObject({ status: 0, stderr: '' });
+    expect(first.stdout).toContain('Signed 1 path with');
+
+    const file = join(cache, `${leafHash}.narinfo`);
+    const original = await readFile(file, 'utf8');
+    const narHash = /^NarHash: (.*)$/m.exec(original)![1]!;
+    const tampered = original.replace(narHash, `sha256:${'1'.repeat(52)}`);
+    await writeFile(file, tampered);
+    // A second narinfo that is not one at all.
+    const broken = join(cache, `${'0'.repeat(32)}.narinfo`);
+    await writeFile(broken, 'not a narinfo\n');
+
+    const run = await cli(['sign', `file://${cache}`, '--key', keyB.file, '--all']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('Signed 2 paths with cli-sign-b.example.org-1; 0 paths had its signature already; 2 failed.');
+    expect(run.stderr).toContain('narwhal sign: 2 paths were not signed:\n');
+    expect(run.stderr).toContain(`  ${leaf}: its signature by cli-sign-b.example.org-1 does not verify: its StorePath, NarHash, NarSize or References were changed after that key signed it`);
+    expect(run.stderr).toContain(`  ${'0'.repeat(32)}.narinfo: ${'0'.repeat(32)}.narinfo is not a valid narinfo`);
+    expect(await readFile(file, 'utf8')).toBe(tampered);
+    expect(await readFile(broken, 'utf8')).toBe('not a narinfo\n');
+    expect(await narinfos(cache)).toHaveLength(4);
+  });
+
+  it('usage errors: no key, no paths, both paths and --all, an HTTP cache', async () => {
+    const noKey = await cli(['sign', 'file:///tmp/x', '--all']);
+    expect(noKey.status).toBe(2);
+    expect(noKey.stderr).toContain('narwhal sign: no signing key');
+    expect(noKey.stderr).toContain('usage: narwhal sign STORE-URL|NAME (PATH... | --all)');
+    expect((await cli(['sign', 'file:///tmp/x', '--key', keyB.file])).stderr).toContain('missing PATH');
+    expect((await cli(['sign', 'file:///tmp/x', '--key', keyB.file, '--all', 'abc'])).stderr).toContain('give PATH... or --all, not both');
+    const http = await cli(['sign', 'https://cache.nixos.org', '--key', keyB.file, '--all']);
+    expect(http).toMatchObject({ status: 1 });
+    expect(http.stderr).toContain('which Narwhal can only read');
+  });
+});
