@@ -2,12 +2,17 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { injectRgw } from '../../scripts/testbed/inject';
 import { buildFixtureClosure, nixCopyFromHttp, nixCopyToFile, nixGenerateKey } from '../../scripts/testbed/nix';
+import { bucketUrl, createBucket, makeBucketPublicRead, uniqueBucketName, uploadDir } from '../../scripts/testbed/s3';
+import { KeyStore } from '../services/keys/key-store';
+import { plainFileBox } from '../services/keys/secret-box';
 import { runCommandLine } from './test-harness';
 
 // Nix is the oracle: a cache `nix copy` wrote, signed by key A or not at all, is refused by a client
 // that trusts only key B until `narwhal sign --key B` has run, and substituted after.
 
+const rgw = injectRgw();
 let env: NodeJS.ProcessEnv;
 let work: string;
 let keyA: { secret: string; public: string };
@@ -15,14 +20,21 @@ let keyB: { secret: string; public: string; file: string };
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'narwhal-cli-sign-'));
-  env = { ...process.env, NARWHAL_DATA_DIR: join(work, 'data') };
+  await writeFile(join(work, 'credentials'), ['[narwhal-test]', `aws_access_key_id = ${rgw.admin.accessKeyId}`, `aws_secret_access_key = ${rgw.admin.secretAccessKey}`].join('\n'));
+  env = {
+    ...process.env,
+    AWS_SHARED_CREDENTIALS_FILE: join(work, 'credentials'),
+    AWS_CONFIG_FILE: join(work, 'config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NARWHAL_DATA_DIR: join(work, 'data'),
+  };
   keyA = await nixGenerateKey('cli-sign-a.example.org-1');
   const b = await nixGenerateKey('cli-sign-b.example.org-1');
   keyB = { ...b, file: join(work, 'b.sec') };
   await writeFile(keyB.file, b.secret, { mode: 0o600 });
 });
 
-const cli = (argv: string[]) => runCommandLine(argv, { env });
+const cli = (argv: string[], options: { stderrTTY?: { columns: number } } = {}) => runCommandLine(argv, { env, ...options });
 const narinfos = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.narinfo')).sort();
 
 describe('narwhal sign', () => {
@@ -85,6 +97,27 @@ describe('narwhal sign', () => {
     expect(await readFile(file, 'utf8')).toBe(tampered);
     expect(await readFile(broken, 'utf8')).toBe('not a narinfo\n');
     expect(await narinfos(cache)).toHaveLength(4);
+  });
+
+  it('signs the paths given in a bucket with a key of the key store (--key-name), with a progress line on a terminal; Nix substitutes over HTTP', async () => {
+    const fixture = await buildFixtureClosure('cli-sign-rgw');
+    const folder = await mkdtemp(join(work, 'cache-'));
+    await nixCopyToFile(folder, [fixture.top]);
+    const bucket = await createBucket(rgw, uniqueBucketName('cli-sign'));
+    await uploadDir(rgw, bucket, folder);
+    await makeBucketPublicRead(rgw, bucket);
+    const dataDir = join(work, 'keys-data');
+    const stored = await new KeyStore(dataDir, plainFileBox).generate('cli-sign-stored.example.org-1');
+    expect((await nixCopyFromHttp(bucketUrl(rgw, bucket), fixture.top, stored.publicKey)).ok).toBe(false);
+
+    const url = `s3://${bucket}?endpoint=${rgw.endpoint}&scheme=http&profile=narwhal-test`;
+    const run = await cli(['sign', url, ...fixture.all, '--key-name', 'cli-sign-stored.example.org-1', '--data-dir', dataDir], { stderrTTY: { columns: 120 } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Signed 3 paths with cli-sign-stored.example.org-1; 0 paths had its signature already.');
+    expect(run.stderr).toMatch(/signing: \d of 3 paths \(\d signed, 0 signed already\)/);
+
+    const substituted = await nixCopyFromHttp(bucketUrl(rgw, bucket), fixture.top, stored.publicKey);
+    expect(substituted.ok, substituted.stderr).toBe(true);
   });
 
   it('usage errors: no key, no paths, both paths and --all, an HTTP cache', async () => {
