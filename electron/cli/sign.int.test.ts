@@ -34,7 +34,7 @@ beforeAll(async () => {
   await writeFile(keyB.file, b.secret, { mode: 0o600 });
 });
 
-const cli = (argv: string[], options: { stderrTTY?: { columns: number } } = {}) => runCommandLine(argv, { env, ...options });
+const cli = (argv: string[], options: { stderrTTY?: { columns: number }; interrupt?: AbortSignal } = {}) => runCommandLine(argv, { env, ...options });
 const narinfos = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.narinfo')).sort();
 
 describe('narwhal sign', () => {
@@ -97,6 +97,16 @@ describe('narwhal sign', () => {
     expect(await readFile(file, 'utf8')).toBe(tampered);
     expect(await readFile(broken, 'utf8')).toBe('not a narinfo\n');
     expect(await narinfos(cache)).toHaveLength(4);
+
+    const json = await cli(['sign', `file://${cache}`, '--key', keyB.file, '--all', '--json']);
+    expect(json.status).toBe(1);
+    const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((e) => e.event === 'failed').map((e) => e.path).sort()).toEqual([leaf, `${'0'.repeat(32)}.narinfo`]);
+    expect(events.at(-1)).toMatchObject({ event: 'done', signed: 0, alreadySigned: 2, total: 4 });
+
+    const interrupted = await cli(['sign', `file://${cache}`, '--key', keyB.file, '--all'], { interrupt: AbortSignal.abort() });
+    expect(interrupted.status).toBe(130);
+    expect(interrupted.stderr).toContain('narwhal sign: interrupted; ');
   });
 
   it('signs the paths given in a bucket with a key of the key store (--key-name), with a progress line on a terminal; Nix substitutes over HTTP', async () => {
