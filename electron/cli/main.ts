@@ -31,7 +31,7 @@ const commands: Record<string, { run: CliCommand; synopsis: string; what: string
   sign: {
     run: sign,
     synopsis: 'sign STORE-URL|NAME PATH...|--all --key FILE|--key-name NAME',
-    usage: 'usage: narwhal sign STORE-URL|NAME (PATH... | --all) (--key FILE | --key-name NAME) [--json] [--data-dir DIR]',
+    usage: 'usage: narwhal sign STORE-URL|NAME (PATH... | --all) (--key FILE | --key-name NAME) [--trusted-key KEY...] [--json] [--data-dir DIR]',
     what: 'add a signature to paths already in a cache',
   },
   key: { run: key, synopsis: 'key generate | public | export-secret', what: "make a signing key; a secret's public half; export a key of Narwhal's" },

@@ -109,6 +109,26 @@ describe('narwhal sign', () => {
     expect(interrupted.stderr).toContain('narwhal sign: interrupted; ');
   });
 
+  it('--trusted-key A: re-signing with B signs what A vouches for and refuses a narinfo edited after A signed it', async () => {
+    const fixture = await buildFixtureClosure('cli-sign-trusted');
+    const cache = await mkdtemp(join(work, 'cache-'));
+    await nixCopyToFile(cache, [fixture.top], { secretKey: keyA.secret });
+    const [leaf] = fixture.all;
+    const file = join(cache, `${leaf!.slice('/nix/store/'.length, '/nix/store/'.length + 32)}.narinfo`);
+    const original = await readFile(file, 'utf8');
+    const tampered = original.replace(/^NarSize: (\d+)$/m, (_line, size: string) => `NarSize: ${Number(size) + 8}`);
+    await writeFile(file, tampered);
+
+    const run = await cli(['sign', `file://${cache}`, '--key', keyB.file, '--all', '--trusted-key', keyA.public]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('Signed 2 paths with cli-sign-b.example.org-1');
+    expect(run.stderr).toContain(`  ${leaf}: its signature by cli-sign-a.example.org-1 does not verify (its fingerprint fields were changed after that key signed it), and no trusted key vouches for it`);
+    expect(await readFile(file, 'utf8')).toBe(tampered);
+    const bad = await cli(['sign', `file://${cache}`, '--key', keyB.file, '--all', '--trusted-key', 'nonsense']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('narwhal sign: bad --trusted-key');
+  });
+
   it('signs the paths given in a bucket with a key of the key store (--key-name), with a progress line on a terminal; Nix substitutes over HTTP', async () => {
     const fixture = await buildFixtureClosure('cli-sign-rgw');
     const folder = await mkdtemp(join(work, 'cache-'));

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../../shared/api/errors';
 import { describeConfig, isWritable } from '../../../shared/caches/config';
-import { formatPublicKey } from '../../../shared/nix/keys';
+import type { PublicKey } from '../../../shared/nix/keys';
+import { formatPublicKey, parsePublicKey } from '../../../shared/nix/keys';
 import { resolveDataDir } from '../../services/settings/data-dir';
 import type { SignProgress, SignSummary } from '../../services/sign/sign-paths';
 import { signPaths } from '../../services/sign/sign-paths';
@@ -16,6 +17,7 @@ const options = {
   key: { type: 'string' },
   'key-name': { type: 'string' },
   all: { type: 'boolean', default: false },
+  'trusted-key': { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
 } as const;
@@ -39,8 +41,9 @@ function summaryText(summary: SignSummary, keyName: string, publicKey: string): 
 
 /**
  * `narwhal sign STORE-URL|NAME (PATH...|--all) --key FILE|--key-name NAME`: adds the key's signature
- * to narinfos already in a cache. Paths whose narinfo is missing, broken or edited since the key
- * signed it are listed on stderr, and the status is then 1.
+ * to narinfos already in a cache; with --trusted-key KEY, only to those a valid signature of KEY
+ * vouches for. Paths whose narinfo is missing, broken or edited since the key signed it (or that no
+ * trusted key vouches for) are listed on stderr, and the status is then 1.
  */
 export const sign: CliCommand = async (argv, io) => {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
@@ -51,6 +54,15 @@ export const sign: CliCommand = async (argv, io) => {
   if (values.key !== undefined && values['key-name'] !== undefined) throw new UsageError('give --key FILE or --key-name NAME, not both');
   if (values.key === undefined && values['key-name'] === undefined) {
     throw new UsageError("no signing key: give --key FILE (a Nix secret key file) or --key-name NAME (a key of Narwhal's)");
+  }
+  let requireSignedBy: PublicKey[] | undefined;
+  if (values['trusted-key']) {
+    try {
+      // As in nix.conf, one value may hold several keys separated by spaces.
+      requireSignedBy = values['trusted-key'].flatMap((text) => text.split(/\s+/).filter(Boolean)).map(parsePublicKey);
+    } catch (e) {
+      throw new UsageError(`bad --trusted-key: ${(e as Error).message}`);
+    }
   }
   const dataDir = resolveDataDir({ flag: values['data-dir'], env: io.env });
   const config = await storeTarget(target, dataDir, io);
@@ -70,6 +82,7 @@ export const sign: CliCommand = async (argv, io) => {
       store,
       key,
       ...(values.all ? { all: true } : { paths }),
+      requireSignedBy,
       signal,
       onProgress: (p) => {
         last = p;

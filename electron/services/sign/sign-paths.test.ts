@@ -6,7 +6,7 @@ import { ApiError } from '../../../shared/api/errors';
 import { parsePublicKey, secretKeyFromSeed } from '../../../shared/nix/keys';
 import { parseNarinfo } from '../../../shared/nix/narinfo';
 import { verifyNarinfo } from '../../../shared/nix/signature';
-import { leafXz, pk1, srcCa, topXz } from '../../../shared/nix/testdata/fixtures';
+import { leafXz, pk1, pk2, srcCa, topXz } from '../../../shared/nix/testdata/fixtures';
 import { FileStore } from '../stores/file-store';
 import type { SignProgress } from './sign-paths';
 import { signPaths } from './sign-paths';
@@ -105,6 +105,27 @@ describe('signPaths', () => {
     expect(summary.signed).toBe(0);
     expect(summary.failed).toEqual([{ path: topPath, reason: expect.stringContaining('changed between reading and writing it; left unchanged') }]);
     expect(await read(root, `${topHash}.narinfo`)).toBe(edited);
+  });
+
+  it('requireSignedBy: signs only narinfos a trusted key vouches for; one edited after that key signed it fails', async () => {
+    const unsigned = topXz.replace(/^Sig: .*\n/gm, '');
+    // The leaf's NarHash edited by hand: its signatures (by pk1's and pk2's keys) no longer verify.
+    const edited = leafXz.replace('1y6jm13lj85flc1wwa0zqv3zaq3fp4dz7n6axa7rn08s36y9mva8', '0v3jxgnxzsmx8hp9nr4wq7m8jrllkxjs19a6i3j58rk72cfz21gx');
+    const { root, store } = await cache({ [`${topHash}.narinfo`]: unsigned, [`${leafHash}.narinfo`]: edited, [`${srcHash}.narinfo`]: srcCa });
+    const summary = await signPaths({ store, key, all: true, requireSignedBy: [parsePublicKey(pk1)] });
+    expect(summary.signed).toBe(1);
+    expect(signedByKey(await read(root, `${srcHash}.narinfo`))).toBe(true);
+    expect(summary.failed).toEqual([
+      { path: `/nix/store/${leafHash}-narwhal-leaf`, reason: 'its signature by test.example.org-1 does not verify (its fingerprint fields were changed after that key signed it), and no trusted key vouches for it; left unsigned by c.example.org-1.' },
+      { path: topPath, reason: 'it is unsigned, and no trusted key vouches for it; left unsigned by c.example.org-1.' },
+    ]);
+    expect(await read(root, `${leafHash}.narinfo`)).toBe(edited);
+    expect(await read(root, `${topHash}.narinfo`)).toBe(unsigned);
+    // Only another key trusted: the CA path is signed by pk1's key only.
+    const fresh = await cache({ [`${srcHash}.narinfo`]: srcCa });
+    const other = await signPaths({ store: fresh.store, key, paths: [srcHash], requireSignedBy: [parsePublicKey(pk2)] });
+    expect(other.failed).toEqual([{ path: `/nix/store/${srcHash}-src`, reason: expect.stringMatching(/^it is signed only by test\.example\.org-1, and no trusted key/) }]);
+    expect(await read(fresh.root, `${srcHash}.narinfo`)).toBe(srcCa);
   });
 
   it('a store error ends the run instead of becoming a per-path failure', async () => {

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/api/errors';
-import type { SecretKey } from '../../../shared/nix/keys';
+import type { PublicKey, SecretKey } from '../../../shared/nix/keys';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import { parseNarinfo, serialiseNarinfo } from '../../../shared/nix/narinfo';
 import { fingerprint, signNarinfo, verifyNarinfo } from '../../../shared/nix/signature';
@@ -46,6 +46,12 @@ export interface SignPathsOptions {
   all?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: SignProgress) => void;
+  /**
+   * When given, only narinfos that a valid signature of one of these keys vouches for are signed; the
+   * others fail. Re-signing a cache signed by key A with key B then cannot vouch for a narinfo whose
+   * fields were edited after A signed it, which B's signature alone cannot tell.
+   */
+  requireSignedBy?: readonly PublicKey[];
   /** Narinfos read and written at once (default 16). */
   concurrency?: number;
 }
@@ -102,7 +108,7 @@ function fingerprintOf(info: Narinfo): string | { reason: string } {
   }
 }
 
-async function signOne(store: CacheStore, key: SecretKey, target: Target, signal: AbortSignal): Promise<Outcome> {
+async function signOne(store: CacheStore, key: SecretKey, target: Target, signal: AbortSignal, requireSignedBy?: readonly PublicKey[]): Promise<Outcome> {
   const first = await readNarinfo(store, target, signal);
   if ('reason' in first) return failed(target.label, first.reason);
   const path = first.info.storePath;
@@ -119,6 +125,18 @@ async function signOne(store: CacheStore, key: SecretKey, target: Target, signal
       `its signature by ${key.name} does not verify: its StorePath, NarHash, NarSize or References were changed after that key signed it ` +
         '(or another key has that name). Left unchanged, not signed again.',
     );
+  }
+  if (requireSignedBy) {
+    const trusted = verifyNarinfo(first.info, requireSignedBy);
+    if (trusted.status !== 'valid') {
+      const why =
+        trusted.status === 'invalid'
+          ? `its signature by ${trusted.keyName} does not verify (its fingerprint fields were changed after that key signed it)`
+          : trusted.status === 'untrusted'
+            ? `it is signed only by ${trusted.keyNames.join(', ')}`
+            : 'it is unsigned';
+      return failed(path, `${why}, and no trusted key vouches for it; left unsigned by ${key.name}.`);
+    }
   }
   const sig = signNarinfo(first.info, key);
 
@@ -179,7 +197,7 @@ export async function signPaths(options: SignPathsOptions): Promise<SignSummary>
     targets,
     options.concurrency ?? 16,
     async (target, _index, runSignal) => {
-      const outcome = await signOne(store, key, target, runSignal);
+      const outcome = await signOne(store, key, target, runSignal, options.requireSignedBy);
       const failure = outcome.result === 'failed' ? outcome.failure : undefined;
       done += 1;
       if (outcome.result === 'signed') summary.signed += 1;
