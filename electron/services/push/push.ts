@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalPathInfo } from '../../../shared/nix/closure';
@@ -53,6 +53,34 @@ export interface PushSummary {
   elapsedMs: number;
 }
 
+/**
+ * Removes the staging folders that killed pushes left behind (a SIGKILLed process runs no `finally`,
+ * and its folder may hold partial NARs as big as its paths). Each folder is named after its pushing
+ * process (`narwhal-push-<pid>-…`); one is stale when that process is gone and the folder has not
+ * changed for a minute (the second condition guards against a pid from another pid namespace sharing
+ * the temporary folder). Best effort: a folder that cannot be removed stays.
+ */
+export async function sweepStaleStaging(parent: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^narwhal-push-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
+    const folder = join(parent, name);
+    const changed = await stat(folder).then((s) => s.mtimeMs, () => undefined);
+    if (changed === undefined || Date.now() - changed < 60_000) continue;
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The narinfo for a path whose NAR is in the cache under `url`. */
 export function narinfoFor(info: LocalPathInfo, staged: Pick<StagedNar, 'narHash' | 'fileHash' | 'fileSize'>, url: string, compression: string, signingKey?: SecretKey): Narinfo {
   const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -94,7 +122,8 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   const staged = new Map<string, { url: string; nar: StagedNar }>();
   const progress: PushProgress = { pathsTotal: plan.toPush.length, pathsDone: 0, narBytesTotal: plan.narBytes, narBytesRead: 0, fileBytesUploaded: 0 };
   const report = () => options.onProgress?.({ ...progress });
-  const stagingDir = options.stagingDir ?? (await mkdtemp(join(tmpdir(), 'narwhal-push-')));
+  if (!options.stagingDir) await sweepStaleStaging(tmpdir());
+  const stagingDir = options.stagingDir ?? (await mkdtemp(join(tmpdir(), `narwhal-push-${process.pid}-`)));
   let fileBytes = 0;
 
   async function writeNarinfos(paths: string[]): Promise<void> {
