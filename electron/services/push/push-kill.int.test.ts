@@ -1,10 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectRgw } from '../../../scripts/testbed/inject';
 import { nixCopyFromHttp, nixEnv, nixGenerateKey, run } from '../../../scripts/testbed/nix';
 import { bucketUrl, createBucket, makeBucketPublicRead, s3Client, uniqueBucketName } from '../../../scripts/testbed/s3';
@@ -220,12 +220,19 @@ beforeAll(async () => {
     AWS_CONFIG_FILE: join(work, 'config'),
     AWS_EC2_METADATA_DISABLED: 'true',
     NARWHAL_DATA_DIR: join(work, 'data'),
+    // The staging folders that killed pushes leave go with the test's folder.
+    TMPDIR: join(work, 'tmp'),
   };
+  await mkdir(join(work, 'tmp'));
   const generated = await nixGenerateKey('push-kill.example.org-1');
   key = { ...generated, file: join(work, 'push-kill.sec') };
   await writeFile(key.file, generated.secret, { mode: 0o600 });
   closure = await buildKillClosure(256);
   expect(closure.all.length).toBe(11);
+});
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 describe('a push killed at random moments', () => {
