@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { compressionPool, createCompressor } from '../electron/services/compress/compress';
 import { COMPRESSION_METHODS, isCompressionMethod, type CompressionMethod } from '../electron/services/compress/methods';
 import { mapConcurrent } from '../electron/services/util/map-concurrent';
+import { corpusSources } from './corpus';
 
 const env = { ...process.env, NIX_REMOTE: process.env.NIX_REMOTE ?? 'local' };
 const { values } = parseArgs({
@@ -54,17 +55,6 @@ const methods = values.methods!.split(',').map((m) => {
 const dir = values.keep ?? fs.mkdtempSync(path.join(tmpdir(), 'narwhal-bench-compress-'));
 fs.mkdirSync(dir, { recursive: true });
 
-function sources(): string[] {
-  const locales = fs
-    .readdirSync('/usr/share/locale')
-    .map((name) => path.join('/usr/share/locale', name))
-    .filter((p) => fs.statSync(p).isDirectory())
-    .map((p) => ({ p, size: Number(execFileSync('du', ['-sb', p]).toString().split('\t')[0]) }))
-    .sort((a, b) => b.size - a.size)
-    .map((x) => x.p);
-  return ['/usr/lib/python3.11', ...locales];
-}
-
 interface Nar {
   file: string;
   size: number;
@@ -74,7 +64,7 @@ interface Nar {
 const nars: Nar[] = [];
 let total = 0;
 process.stderr.write(`adding paths to the Nix store and dumping their NARs to ${dir} ...\n`);
-for (const src of sources()) {
+for (const src of corpusSources()) {
   if (total >= targetBytes && nars.length >= targetPaths) break;
   const storePath = execFileSync('nix-store', ['--add', src], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   const file = path.join(dir, `${path.basename(storePath)}.nar`);

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 
 export const nixEnv = { ...process.env, NIX_REMOTE: process.env.NIX_REMOTE ?? 'local' };
 
-function sources(): string[] {
+/** The folders the corpus is made of, in the order they are taken. */
+export function corpusSources(): string[] {
   const locales = fs
     .readdirSync('/usr/share/locale')
     .map((name) => path.join('/usr/share/locale', name))
@@ -23,7 +24,7 @@ function sources(): string[] {
 export function corpusStorePaths(targetBytes: number, targetPaths: number): { paths: string[]; narBytes: number } {
   const paths: string[] = [];
   let narBytes = 0;
-  for (const src of sources()) {
+  for (const src of corpusSources()) {
     if (narBytes >= targetBytes && paths.length >= targetPaths) break;
     const storePath = execFileSync('nix-store', ['--add', src], { env: nixEnv, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     const info = JSON.parse(execFileSync('nix', ['--extra-experimental-features', 'nix-command', 'path-info', '--json', storePath], { env: nixEnv }).toString()) as Array<{ narSize: number }>;

@@ -16,9 +16,8 @@ import { LocalStore } from './local-store/local-store';
 import { pushClosure } from './push/push';
 import { formatPublicKey } from '../../shared/nix/keys';
 import { parseStorePath } from '../../shared/nix/store-path';
-import { CacheService, nixStoreDir } from './caches/cache-service';
-import { contentTypes } from './stores/cache-store';
-import { serialiseNixCacheInfo } from '../../shared/nix/nix-cache-info';
+import { CacheService } from './caches/cache-service';
+import { ensureCacheInfo } from './push/ensure-cache-info';
 import { KeyStore } from './keys/key-store';
 import type { SecretBox } from './keys/secret-box';
 import { plainFileBox } from './keys/secret-box';
@@ -155,10 +154,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
             const store = openStore(config, env);
             try {
               // A cache without nix-cache-info is no cache to Nix: make it one first, as `nix copy` does.
-              await store.ensureExists({ signal });
-              if (!(await store.get('nix-cache-info', { signal }))) {
-                await store.put('nix-cache-info', serialiseNixCacheInfo({ storeDir: nixStoreDir }), contentTypes.cacheInfo, { signal });
-              }
+              await ensureCacheInfo(store, signal);
               const present = await hashesIn(store, signal);
               const summary = await pushClosure({
                 store,

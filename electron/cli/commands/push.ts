@@ -10,9 +10,9 @@ import type { LocalPathInfo } from '../../../shared/nix/closure';
 import type { SecretKey } from '../../../shared/nix/keys';
 import { formatPublicKey, parseSecretKey } from '../../../shared/nix/keys';
 import { parseStorePath } from '../../../shared/nix/store-path';
-import { serialiseNixCacheInfo } from '../../../shared/nix/nix-cache-info';
+import { ensureCacheInfo } from '../../services/push/ensure-cache-info';
 import { forEachPathPage } from '../../services/browse/list-paths';
-import { nixStoreDir, readCacheInfo } from '../../services/caches/cache-service';
+import { nixStoreDir } from '../../services/caches/cache-service';
 import type { CompressionMethod } from '../../services/compress/methods';
 import { COMPRESSION_METHODS, isCompressionMethod, levelRange } from '../../services/compress/methods';
 import { KeyStore } from '../../services/keys/key-store';
@@ -21,8 +21,6 @@ import { LocalStore } from '../../services/local-store/local-store';
 import type { PushProgress } from '../../services/push/push';
 import { pushClosure } from '../../services/push/push';
 import { resolveDataDir } from '../../services/settings/data-dir';
-import type { CacheStore } from '../../services/stores/cache-store';
-import { contentTypes } from '../../services/stores/cache-store';
 import { openStore } from '../../services/stores/open-store';
 import type { CliCommand, CliIO } from '../io';
 import { UsageError, writeLine } from '../io';
@@ -106,24 +104,6 @@ function checkReferencesPresent(named: readonly LocalPathInfo[], present: Readon
   );
 }
 
-/**
- * The cache's nix-cache-info, checked (a cache for another store directory is refused). A bucket or
- * folder that is missing or empty is made a cache first, as `nix copy --to` does: Nix substitutes
- * from no cache without that file. A cache that has one costs one request.
- */
-async function ensureCacheInfo(store: CacheStore, signal: AbortSignal, note: (text: string) => void): Promise<void> {
-  try {
-    await readCacheInfo(store, signal);
-    return;
-  } catch (e) {
-    // not-found: a folder that does not exist; no-such-bucket: a bucket that does not.
-    if (!(e instanceof ApiError && ['not-a-cache', 'not-found', 'no-such-bucket'].includes(e.code))) throw e;
-  }
-  await store.ensureExists({ signal });
-  await store.put('nix-cache-info', serialiseNixCacheInfo({ storeDir: nixStoreDir }), contentTypes.cacheInfo, { signal });
-  note(`note: ${store.description} had no nix-cache-info; wrote one (StoreDir: ${nixStoreDir}), as nix copy does.`);
-}
-
 /** Aborts on the user's Ctrl-C: the harness's signal in tests, SIGINT for the real binary. */
 export function interruption(io: CliIO): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
@@ -186,11 +166,11 @@ export const push: CliCommand = async (argv, io) => {
     line.update(values['no-closure'] ? 'reading path info…' : 'reading the closure…');
     const closure = await local.pathInfo(paths, { recursive: !values['no-closure'], signal });
 
-    await ensureCacheInfo(store, signal, (text) => {
+    if (await ensureCacheInfo(store, signal)) {
       // A line of its own, not appended to the progress line being drawn.
       line.done();
-      writeLine(io.stderr, text);
-    });
+      writeLine(io.stderr, `note: ${store.description} had no nix-cache-info; wrote one (StoreDir: ${nixStoreDir}), as nix copy does.`);
+    }
     // What the cache has, from one listing rather than one request per path.
     const present = new Set<string>();
     await forEachPathPage(store, (page, listed) => {
