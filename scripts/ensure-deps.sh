@@ -7,7 +7,7 @@
 #     system liblzma (without them that build fails, so on a bare machine run this before `npm ci`);
 #   - xz, zstd and bzip2: the reference programs the compression tests check our output with (bzip2
 #     is also what our bzip2 codec runs).
-# See docs/test-bed.md in shared/docs. Idempotent: when everything is present it prints one line
+# Idempotent: when everything is present it prints one line
 # and changes nothing. As root it installs what is missing with apt-get; otherwise it says what to
 # install and exits 1, because installing needs root.
 set -euo pipefail

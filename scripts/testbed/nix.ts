@@ -1,7 +1,6 @@
 // The real Nix (Debian's nix-bin, 2.8) as the oracle of the integration tests: it builds fixture store
 // paths, writes binary caches the way Nix does (`nix copy --to file://`), and proves a bucket is a
 // working cache by substituting from it over HTTP into an empty store, signatures checked.
-// See shared/docs/test-bed.md, "Nix as the oracle".
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';

@@ -1,5 +1,5 @@
 // A throwaway one-node Ceph cluster with the RADOS Gateway (RGW) on loopback: a real S3 server for
-// integration and end-to-end tests. It follows the recipe of shared/docs/test-bed.md (monitor, one
+// integration and end-to-end tests. It is the usual one-node recipe (monitor, one
 // OSD keeping objects in memory, radosgw; no systemd, no disk device, everything in one folder), with
 // the changes explained at each step below, mostly to make it start in about 2 s instead of 15 s.
 //

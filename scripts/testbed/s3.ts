@@ -95,7 +95,7 @@ export async function makeBucketPublicRead(rgw: RgwEndpoint, bucket: string, cre
 }
 
 /**
- * The Content-Type Nix sets for a key of a binary cache (table in shared/docs/nix-binary-cache.md),
+ * The Content-Type Nix sets for a key of a binary cache (as `nix copy` writes them),
  * or application/octet-stream for anything else.
  */
 export function nixCacheContentType(key: string): string {
