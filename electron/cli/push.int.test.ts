@@ -9,7 +9,7 @@ import { buildFixtureClosure, nix, nixCopyFromHttp, nixGenerateKey } from '../..
 import { bucketUrl, createBucket, makeBucketPublicRead, uniqueBucketName } from '../../scripts/testbed/s3';
 import { KeyStore } from '../services/keys/key-store';
 import { plainFileBox } from '../services/keys/secret-box';
-import { runCommandLine } from './test-harness';
+import { cliTestEnv, runCommandLine } from './test-harness';
 
 // Nix is the oracle throughout: what `narwhal push` writes must be substituted by `nix copy --from`
 // into a fresh store that trusts only the pushing key and requires signatures.
@@ -21,15 +21,7 @@ let work: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'narwhal-cli-push-'));
-  await writeFile(join(work, 'credentials'), ['[narwhal-test]', `aws_access_key_id = ${rgw.admin.accessKeyId}`, `aws_secret_access_key = ${rgw.admin.secretAccessKey}`].join('\n'));
-  // No saved caches or keys of the machine's own: the data folder is the test's.
-  env = {
-    ...process.env,
-    AWS_SHARED_CREDENTIALS_FILE: join(work, 'credentials'),
-    AWS_CONFIG_FILE: join(work, 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    NARWHAL_DATA_DIR: join(work, 'data'),
-  };
+  env = await cliTestEnv(work, rgw);
   const generated = await nixGenerateKey('cli-push.example.org-1');
   key = { ...generated, file: join(work, 'cli-push.sec') };
   await writeFile(key.file, generated.secret, { mode: 0o600 });

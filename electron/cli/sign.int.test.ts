@@ -7,7 +7,7 @@ import { buildFixtureClosure, nixCopyFromHttp, nixCopyToFile, nixGenerateKey } f
 import { bucketUrl, createBucket, makeBucketPublicRead, uniqueBucketName, uploadDir } from '../../scripts/testbed/s3';
 import { KeyStore } from '../services/keys/key-store';
 import { plainFileBox } from '../services/keys/secret-box';
-import { runCommandLine } from './test-harness';
+import { cliTestEnv, runCommandLine } from './test-harness';
 
 // Nix is the oracle: a cache `nix copy` wrote, signed by key A or not at all, is refused by a client
 // that trusts only key B until `narwhal sign --key B` has run, and substituted after.
@@ -20,14 +20,7 @@ let keyB: { secret: string; public: string; file: string };
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'narwhal-cli-sign-'));
-  await writeFile(join(work, 'credentials'), ['[narwhal-test]', `aws_access_key_id = ${rgw.admin.accessKeyId}`, `aws_secret_access_key = ${rgw.admin.secretAccessKey}`].join('\n'));
-  env = {
-    ...process.env,
-    AWS_SHARED_CREDENTIALS_FILE: join(work, 'credentials'),
-    AWS_CONFIG_FILE: join(work, 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    NARWHAL_DATA_DIR: join(work, 'data'),
-  };
+  env = await cliTestEnv(work, rgw);
   keyA = await nixGenerateKey('cli-sign-a.example.org-1');
   const b = await nixGenerateKey('cli-sign-b.example.org-1');
   keyB = { ...b, file: join(work, 'b.sec') };

@@ -8,7 +8,7 @@ import { ApiError } from '../../shared/api/errors';
 import { discoverProfiles } from './aws/profiles';
 import { cacheIdentity } from '../../shared/caches/identity';
 import { describeConfig, isWritable } from '../../shared/caches/config';
-import { forEachPathPage, resolveNames } from './browse/list-paths';
+import { cacheHashes, forEachPathPage, resolveNames } from './browse/list-paths';
 import { Listings } from './browse/listings';
 import { JobRegistry } from './jobs/job-registry';
 import { openStore } from './stores/open-store';
@@ -54,12 +54,6 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   const listings = new Listings();
   const localStore = new LocalStore({ env, home: env.HOME });
 
-  /** Store path hashes whose narinfo a cache has, from one listing of it. */
-  const hashesIn = async (store: ReturnType<typeof openStore>, signal: AbortSignal) => {
-    const present = new Set<string>();
-    await forEachPathPage(store, (page) => page.forEach((entry) => present.add(entry.hash)), { signal });
-    return present;
-  };
   const jobs = new JobRegistry({
     onUpdate: (view) => server.emit('jobs.updated', view),
     onForget: (view) => listings.forget(view.id),
@@ -116,7 +110,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
       resolve: async ({ input }) => ({ storePath: (await localStore.resolveUserPath(input)).storePath }),
       closure: async ({ paths, cacheId }, { signal }) => {
         const closure = await localStore.pathInfo(paths, { recursive: true, signal });
-        const present = cacheId ? await hashesIn(caches.storeFor(cacheId), signal) : undefined;
+        const present = cacheId ? await cacheHashes(caches.storeFor(cacheId), { signal }) : undefined;
         const rows = closure.map((info) => ({
           path: info.path,
           narSize: info.narSize,
@@ -155,7 +149,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
             try {
               // A cache without nix-cache-info is no cache to Nix: make it one first, as `nix copy` does.
               await ensureCacheInfo(store, signal);
-              const present = await hashesIn(store, signal);
+              const present = await cacheHashes(store, { signal });
               const summary = await pushClosure({
                 store,
                 closure,

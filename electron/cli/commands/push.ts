@@ -11,7 +11,7 @@ import type { SecretKey } from '../../../shared/nix/keys';
 import { formatPublicKey, parseSecretKey } from '../../../shared/nix/keys';
 import { parseStorePath } from '../../../shared/nix/store-path';
 import { ensureCacheInfo } from '../../services/push/ensure-cache-info';
-import { forEachPathPage } from '../../services/browse/list-paths';
+import { cacheHashes } from '../../services/browse/list-paths';
 import { nixStoreDir } from '../../services/caches/cache-service';
 import type { CompressionMethod } from '../../services/compress/methods';
 import { COMPRESSION_METHODS, isCompressionMethod, levelRange } from '../../services/compress/methods';
@@ -172,12 +172,10 @@ export const push: CliCommand = async (argv, io) => {
       writeLine(io.stderr, `note: ${store.description} had no nix-cache-info; wrote one (StoreDir: ${nixStoreDir}), as nix copy does.`);
     }
     // What the cache has, from one listing rather than one request per path.
-    const present = new Set<string>();
-    await forEachPathPage(store, (page, listed) => {
-      for (const entry of page) present.add(entry.hash);
-      if (json) emit({ event: 'listing', listed });
-      else line.update(`listing the cache: ${groupDigits(listed)} narinfos…`);
-    }, { signal });
+    const present = await cacheHashes(store, {
+      signal,
+      onPage: (listed) => (json ? emit({ event: 'listing', listed }) : line.update(`listing the cache: ${groupDigits(listed)} narinfos…`)),
+    });
     if (values['no-closure']) checkReferencesPresent(closure, present);
 
     const started = performance.now();

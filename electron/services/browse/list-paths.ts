@@ -31,6 +31,23 @@ export async function forEachPathPage(
   return listed;
 }
 
+/**
+ * The store path hashes whose narinfo a cache has, from one listing of it (never one request per
+ * path): what a push skips and a closure view marks as present. `onPage` hears the count so far.
+ */
+export async function cacheHashes(store: CacheStore, options: { signal?: AbortSignal; onPage?: (listed: number) => void } = {}): Promise<Set<string>> {
+  const present = new Set<string>();
+  await forEachPathPage(
+    store,
+    (page, listed) => {
+      for (const entry of page) present.add(entry.hash);
+      options.onPage?.(listed);
+    },
+    { signal: options.signal },
+  );
+  return present;
+}
+
 /** Every store path hash of a cache, reporting progress per page. */
 export async function listPathHashes(
   store: CacheStore,
