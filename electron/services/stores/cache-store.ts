@@ -41,6 +41,13 @@ export interface CacheStore {
   /** The object's bytes, or null when it does not exist. (A 403 stays an access-denied error here: the user wants to know.) */
   get(key: string, options?: GetOptions): Promise<Uint8Array | null>;
   /**
+   * The object's bytes as a stream, for objects too big to read whole (NARs), or null when it does
+   * not exist. Opening it has the usual deadline and retries; once open, a server that sends nothing
+   * for a deadline's length fails the stream (see idle-deadline.ts), and `signal` ends it. The caller
+   * reads it to the end or stops early (`break`, `return()`), which closes the connection or file.
+   */
+  getStream(key: string, options?: { signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array> | null>;
+  /**
    * Writes an object whole: a reader sees the old object or the new one, never a part. A stream body is
    * sent as it is read (S3: multipart above one part, folder: a temporary file renamed); aborting the
    * signal abandons the write and leaves nothing behind (S3: AbortMultipartUpload).

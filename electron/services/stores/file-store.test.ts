@@ -13,6 +13,24 @@ async function* chunks(count: number, size = 256 * 1024): AsyncIterable<Uint8Arr
 }
 
 describe('FileStore', () => {
+  it('streams an object in chunks, says null for a missing one, and stops at a cancel', async () => {
+    const root = await folder();
+    await mkdir(join(root, 'nar'));
+    const bytes = Buffer.alloc(3 * MiB);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
+    await writeFile(join(root, 'nar', 'x.nar'), bytes);
+    const store = new FileStore(root);
+    const parts: Uint8Array[] = [];
+    for await (const chunk of (await store.getStream('nar/x.nar'))!) parts.push(chunk);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(Buffer.compare(Buffer.concat(parts), bytes)).toBe(0);
+    expect(await store.getStream('nar/missing.nar')).toBeNull();
+    const controller = new AbortController();
+    const body = (await store.getStream('nar/x.nar', { signal: controller.signal }))!;
+    controller.abort();
+    await expect((async () => { for await (const _ of body); })()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('refuses a narinfo or nix-cache-info over 1 MiB, reads small ones, and honours maxBytes', async () => {
     const root = await folder();
     await writeFile(join(root, narinfo), Buffer.alloc(MiB + 1, 'x'));

@@ -50,6 +50,21 @@ export class FileStore implements CacheStore {
     }
   }
 
+  async getStream(key: string, options: { signal?: AbortSignal } = {}): Promise<AsyncIterable<Uint8Array> | null> {
+    assertSafeKey(key);
+    options.signal?.throwIfAborted();
+    let handle: FileHandle;
+    try {
+      handle = await open(join(this.root, key), 'r');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw this.mapError(e);
+    }
+    // The stream owns the handle (autoClose): reading to the end, an error or an early stop closes it.
+    return abortable(handle.createReadStream(), options.signal);
+  }
+
   /** Written to a temporary name and renamed, so a reader never sees half a narinfo or half a NAR. */
   async put(key: string, body: PutBody, _contentType?: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     assertSafeKey(key);

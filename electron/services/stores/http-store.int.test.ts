@@ -43,7 +43,8 @@ describe('HttpStore', () => {
       code: 'bad-format',
       message: `${'a'.repeat(32)}.narinfo of ${url} is 52428800 bytes, more than the 1 MiB a narinfo may be; Narwhal did not read it.`,
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The close reaches the server a moment later (longer on a loaded machine): wait for it, bounded.
+    for (let waited = 0; !destroyed && waited < 3_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(destroyed).toBe(true);
   });
 
@@ -100,6 +101,29 @@ describe('HttpStore', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     await expect(new HttpStore(url, { retry: fast }).get('nix-cache-info', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('streams a NAR, says null for a missing one, and fails a download that stops sending mid-body', async () => {
+    const url = await serve((req, res) => {
+      if (req.url === '/nar/whole.nar') return void res.writeHead(200).end(Buffer.alloc(3 * 1024 * 1024, 'w'));
+      if (req.url === '/nar/stalls.nar') {
+        res.writeHead(200, { 'content-length': '1000000' });
+        return void res.write(Buffer.alloc(64 * 1024, 's'));
+      }
+      res.writeHead(404).end();
+    });
+    const store = new HttpStore(url, { retry: { ...fast, deadlineMs: 400 } });
+    const read = async (body: AsyncIterable<Uint8Array> | null) => {
+      let n = 0;
+      for await (const chunk of body!) n += chunk.byteLength;
+      return n;
+    };
+    expect(await read(await store.getStream('nar/whole.nar'))).toBe(3 * 1024 * 1024);
+    expect(await store.getStream('nar/missing.nar')).toBeNull();
+    await expect(read(await store.getStream('nar/stalls.nar'))).rejects.toMatchObject({
+      code: 'unreachable',
+      message: `${url} stopped sending nar/stalls.nar for 0.4 s in the middle of it.`,
+    });
   });
 
   it('retries 503 and 429 answers and dropped connections, then reads; gives up saying it is throttled', async () => {

@@ -1,5 +1,6 @@
 import { ApiError } from '../../../shared/api/errors';
 import { defaultReadLimit, readBounded, tooLarge } from './bounded-read';
+import { withIdleDeadline } from './idle-deadline';
 import type { CacheStore, GetOptions, ObjectInfo } from './cache-store';
 import { assertSafeKey } from './cache-store';
 import type { RetryPolicy } from './retry';
@@ -102,6 +103,41 @@ export class HttpStore implements CacheStore {
       },
       options.signal,
     );
+  }
+
+  async getStream(key: string, options: { signal?: AbortSignal } = {}): Promise<AsyncIterable<Uint8Array> | null> {
+    assertSafeKey(key);
+    const body = await this.request(
+      key,
+      'GET',
+      async (response) => {
+        if (response.status === 404 || response.status === 403) {
+          await response.body?.cancel();
+          return null;
+        }
+        if (!response.ok) {
+          await response.body?.cancel();
+          throw new ApiError('internal', `${this.baseUrl}/${key} answered HTTP ${response.status}.`);
+        }
+        return response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+      },
+      options.signal,
+    );
+    if (!body) return null;
+    return this.mappedErrors(key, withIdleDeadline(body, this.retry.deadlineMs, () => this.stalled(key), options.signal));
+  }
+
+  /** A body that fails mid-way (reset, dropped) fails with the same messages as a request. */
+  private async *mappedErrors(key: string, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    try {
+      yield* source;
+    } catch (e) {
+      throw this.mapError(e, key);
+    }
+  }
+
+  private stalled(key: string): ApiError {
+    return new ApiError('unreachable', `${this.baseUrl} stopped sending ${key} for ${formatSeconds(this.retry.deadlineMs)} in the middle of it.`);
   }
 
   async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectInfo | null> {

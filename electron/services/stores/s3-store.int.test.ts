@@ -86,6 +86,43 @@ describe('S3Store deadlines', () => {
   });
 });
 
+describe('S3Store streaming reads', () => {
+  it('fails a download that stops sending mid-body with "stopped sending", and a cancel stays a cancel', async () => {
+    // Answers like S3 (request id, length 1 MB), sends 64 KiB of the body, then nothing.
+    const sockets = new Set<Socket>();
+    const stalling = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nContent-Type: application/x-nix-nar\r\nx-amz-request-id: tx1\r\n\r\n');
+        socket.write(Buffer.alloc(64 * 1024, 'n'));
+      });
+      socket.on('error', () => {});
+    });
+    const endpoint = await listen(stalling);
+    try {
+      const s = store('stalling-bucket', { endpoint, retry: { deadlineMs: 400 } });
+      let received = 0;
+      const started = Date.now();
+      const read = async (body: AsyncIterable<Uint8Array>) => {
+        for await (const chunk of body) received += chunk.byteLength;
+      };
+      await expect(read((await s.getStream('nar/x.nar'))!)).rejects.toMatchObject({
+        code: 'unreachable',
+        message: `http://${endpoint} stopped sending nar/x.nar of bucket "stalling-bucket" for 0.4 s in the middle of it.`,
+      });
+      expect(received).toBe(64 * 1024);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const controller = new AbortController();
+      const body = (await store('stalling-bucket', { endpoint, retry: { deadlineMs: 10_000 } }).getStream('nar/x.nar', { signal: controller.signal }))!;
+      setTimeout(() => controller.abort(), 100);
+      await expect(read(body)).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      stalling.close();
+    }
+  });
+});
+
 describe('S3Store retries through a fault-injecting proxy', () => {
   let proxy: FaultProxy;
   beforeAll(async () => {
@@ -158,6 +195,14 @@ describe('S3Store streaming puts', () => {
     expect(Buffer.compare(Buffer.from(back!), expected)).toBe(0);
     // A multipart ETag is "<md5 of the part md5s>-<parts>".
     expect(await s.head('nar/big.nar')).toMatchObject({ key: 'nar/big.nar', size: 12 * MiB, etag: expect.stringMatching(/-3"$/) });
+    // And streamed back, chunk by chunk, without the whole object in one buffer.
+    const streamed: Uint8Array[] = [];
+    for await (const chunk of (await s.getStream('nar/big.nar'))!) {
+      expect(chunk.byteLength).toBeLessThan(12 * MiB);
+      streamed.push(chunk);
+    }
+    expect(Buffer.compare(Buffer.concat(streamed), expected)).toBe(0);
+    expect(await s.getStream('nar/missing.nar')).toBeNull();
   });
 
   it('refuses a buffer-size below S3\'s 5 MiB part minimum', async () => {

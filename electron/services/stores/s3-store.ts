@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { S3ClientConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
 import {
   AbortMultipartUploadCommand,
@@ -10,6 +10,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -22,6 +23,7 @@ import type { S3Config } from '../../../shared/caches/config';
 import { assertProfileExists, profileFiles } from '../aws/profiles';
 import { abortableReadable } from './abortable-source';
 import { defaultReadLimit, readBounded, tooLarge } from './bounded-read';
+import { withIdleDeadline } from './idle-deadline';
 import type { CacheStore, GetOptions, ListOptions, ObjectInfo, PutBody } from './cache-store';
 import { assertSafeKey } from './cache-store';
 import type { RetryPolicy } from './retry';
@@ -105,6 +107,14 @@ function byteLength(body: unknown): number {
 
 const isBytes = (body: PutBody): body is Uint8Array | string => typeof body === 'string' || body instanceof Uint8Array;
 
+/** A multipart upload that was started and neither completed nor aborted. */
+export interface IncompleteUpload {
+  key: string;
+  uploadId: string;
+  /** When it was started, by the server's clock. */
+  initiated?: Date;
+}
+
 export interface S3StoreOptions {
   /** Deadlines, attempts and back-off of every request (tests shorten them). */
   retry?: Partial<RetryPolicy>;
@@ -160,22 +170,30 @@ export class S3Store implements CacheStore {
     return mapS3Error(e, this.where);
   }
 
+  /**
+   * Sends a GET and checks that the answer is an S3 object, not a web server's page (which answers a
+   * GET of any path with HTML where S3 would send the object). The body is the caller's to read or drop.
+   */
+  private async open(key: string, signal: AbortSignal): Promise<{ body: Readable | undefined; size: number | undefined }> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+    const body = out.Body as Readable | undefined;
+    if (/text\/html/i.test(out.ContentType ?? '') && !out.$metadata.requestId && !out.$metadata.extendedRequestId) {
+      body?.destroy();
+      throw notS3Error(this.where.endpoint, `it answered the GET of ${key} with an HTML page`);
+    }
+    return { body, size: out.ContentLength };
+  }
+
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array | null> {
     assertSafeKey(key);
     const limit = options.maxBytes ?? defaultReadLimit(key);
     try {
       return await this.attempt(async (signal) => {
-        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
-        const body = out.Body as Readable | undefined;
+        const { body, size } = await this.open(key, signal);
         const drop = () => body?.destroy();
-        // A web server answers a GET of any path with its page, where S3 would send the object.
-        if (/text\/html/i.test(out.ContentType ?? '') && !out.$metadata.requestId && !out.$metadata.extendedRequestId) {
+        if (limit !== undefined && size !== undefined && size > limit) {
           drop();
-          throw notS3Error(this.where.endpoint, `it answered the GET of ${key} with an HTML page`);
-        }
-        if (limit !== undefined && out.ContentLength !== undefined && out.ContentLength > limit) {
-          drop();
-          throw tooLarge(key, this.description, limit, out.ContentLength);
+          throw tooLarge(key, this.description, limit, size);
         }
         if (!body) return new Uint8Array();
         return await readBounded(body, limit, () => tooLarge(key, this.description, limit!), drop);
@@ -184,6 +202,34 @@ export class S3Store implements CacheStore {
       if (isMissingKey(e)) return null;
       throw this.mapError(e);
     }
+  }
+
+  async getStream(key: string, options: { signal?: AbortSignal } = {}): Promise<AsyncIterable<Uint8Array> | null> {
+    assertSafeKey(key);
+    let body: Readable | undefined;
+    try {
+      // The deadline covers the answer's headers; the body's own clock is the idle deadline below.
+      ({ body } = await this.attempt((signal) => this.open(key, signal), options.signal));
+    } catch (e) {
+      if (isMissingKey(e)) return null;
+      throw this.mapError(e);
+    }
+    if (!body) return Readable.from([]);
+    return this.mappedErrors(withIdleDeadline(body, this.retry.deadlineMs, () => this.stalled(key), options.signal));
+  }
+
+  /** A body that fails mid-way (reset, dropped) fails with the same messages as a request. */
+  private async *mappedErrors(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    try {
+      yield* source;
+    } catch (e) {
+      if ((e as Error).name === 'AbortError' || e instanceof ApiError) throw e;
+      throw this.mapError(e);
+    }
+  }
+
+  private stalled(key: string): ApiError {
+    return new ApiError('unreachable', `${this.where.endpoint} stopped sending ${key} of bucket "${this.bucket}" for ${formatSeconds(this.retry.deadlineMs)} in the middle of it.`);
   }
 
   async put(key: string, body: PutBody, contentType: string, options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -269,6 +315,46 @@ export class S3Store implements CacheStore {
       const shown = failed.slice(0, 5).join(', ');
       throw new ApiError(failed.some((f) => f.includes('AccessDenied')) ? 'access-denied' : 'internal', `${this.description} did not delete ${failed.length} of ${keys.length} objects: ${shown}${failed.length > 5 ? ', …' : ''}.`);
     }
+  }
+
+  /**
+   * The incomplete multipart uploads under `prefix` (ListMultipartUploads, every page), aborting those
+   * `pick` chooses (AbortMultipartUpload). A SIGKILLed upload cannot abort itself, and its parts stay
+   * billed as storage until someone does; see push/sweep-multipart.ts for who and when. An upload
+   * that is gone by the time of its abort (completed or aborted meanwhile) counts as aborted.
+   */
+  async abortIncompleteUploads(
+    prefix: string,
+    pick: (upload: IncompleteUpload) => boolean,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ aborted: IncompleteUpload[]; kept: IncompleteUpload[] }> {
+    const uploads: IncompleteUpload[] = [];
+    try {
+      let keyMarker: string | undefined;
+      let uploadIdMarker: string | undefined;
+      do {
+        const page = await this.request(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }), options);
+        for (const u of page.Uploads ?? []) if (u.Key && u.UploadId) uploads.push({ key: u.Key, uploadId: u.UploadId, ...(u.Initiated ? { initiated: u.Initiated } : {}) });
+        [keyMarker, uploadIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+      } while (keyMarker);
+    } catch (e) {
+      throw this.mapError(e);
+    }
+    const aborted: IncompleteUpload[] = [];
+    const kept: IncompleteUpload[] = [];
+    for (const upload of uploads) {
+      if (!pick(upload)) {
+        kept.push(upload);
+        continue;
+      }
+      try {
+        await this.request(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.key, UploadId: upload.uploadId }), options);
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'NoSuchUpload') throw this.mapError(e);
+      }
+      aborted.push(upload);
+    }
+    return { aborted, kept };
   }
 
   async *list(options: ListOptions = {}): AsyncIterable<ObjectInfo[]> {
