@@ -1,7 +1,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import type { ImplOf } from '../../shared/api/define';
 import type { NarwhalContract, NarwhalEvents } from '../../shared/api/contract';
-import { contract, events } from '../../shared/api/contract';
+import { contract, events, maxSignFailuresListed } from '../../shared/api/contract';
 import type { ApiServer } from '../../shared/api/server';
 import { createApiServer } from '../../shared/api/server';
 import { ApiError } from '../../shared/api/errors';
@@ -14,10 +14,11 @@ import { JobRegistry } from './jobs/job-registry';
 import { openStore } from './stores/open-store';
 import { LocalStore } from './local-store/local-store';
 import { pushClosure } from './push/push';
-import { formatPublicKey } from '../../shared/nix/keys';
+import { formatPublicKey, parsePublicKey } from '../../shared/nix/keys';
 import { parseStorePath } from '../../shared/nix/store-path';
 import { CacheService } from './caches/cache-service';
 import { ensureCacheInfo } from './push/ensure-cache-info';
+import { checkSignRequest, signClosure } from './sign/sign-closure';
 import { KeyStore } from './keys/key-store';
 import type { SecretBox } from './keys/secret-box';
 import { plainFileBox } from './keys/secret-box';
@@ -165,6 +166,60 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
                 ...summary,
                 substituters: publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}`,
                 ...(publicKey ? { signedWith: publicKey } : {}),
+              };
+            } finally {
+              store.close();
+            }
+          },
+        };
+      },
+    },
+    sign: {
+      run: async ({ cacheId, keyId, paths, closure, all, trustedKeys }) => {
+        const saved = caches.get(cacheId);
+        if (!isWritable(saved.config)) throw new ApiError('read-only', `${saved.name} is an HTTP cache, which Narwhal can only read; signing rewrites its narinfos.`);
+        // Refused before the job starts: a bad request, a key that cannot sign here, a bad trusted key.
+        checkSignRequest({ paths, all, closure });
+        const key = await keys.secretKey(keyId);
+        const requireSignedBy = trustedKeys?.length
+          ? trustedKeys.map((text) => {
+              try {
+                return parsePublicKey(text);
+              } catch (e) {
+                throw new ApiError('invalid-input', `The trusted key "${text}" is not a Nix public key (name:base64): ${(e as Error).message}`);
+              }
+            })
+          : undefined;
+        const config = saved.config;
+        const count = paths?.length === 1 ? '1 path' : `${paths?.length ?? 0} paths`;
+        const what = all ? 'every path of' : closure ? `the closure of ${count} in` : `${count} in`;
+        return {
+          title: `Sign ${what} ${describeConfig(config)} with ${key.name}`,
+          subject: cacheIdentity(config),
+          run: async ({ signal, progress }) => {
+            const store = openStore(config, env);
+            try {
+              const summary = await signClosure({
+                store,
+                key,
+                ...(all ? { all: true } : { paths, closure }),
+                requireSignedBy,
+                signal,
+                onProgress: (p) => {
+                  // The last failure goes into the summary, not into every progress event.
+                  const { lastFailure: _, ...counts } = p as typeof p & { lastFailure?: unknown };
+                  progress(counts);
+                },
+              });
+              const publicKey = formatPublicKey(key.publicKey);
+              return {
+                signed: summary.signed,
+                alreadySigned: summary.alreadySigned,
+                total: summary.total,
+                failed: summary.failed.slice(0, maxSignFailuresListed),
+                failedCount: summary.failed.length,
+                signedWith: publicKey,
+                substituters: makeSnippets(config, publicKey, '').nixConf,
               };
             } finally {
               store.close();

@@ -142,6 +142,40 @@ export const pushSummarySchema = z.object({
 });
 export type PushSummaryView = z.output<typeof pushSummarySchema>;
 
+/** A signing run's failures are listed up to this many (a cache of 100 000 broken narinfos must not make one huge message). */
+export const maxSignFailuresListed = 100;
+
+export const signProgressSchema = z.discriminatedUnion('phase', [
+  /** Following References through the cache's narinfos (the closure option). */
+  z.object({ phase: z.literal('closure'), found: z.number().int(), failed: z.number().int() }),
+  /** Listing every narinfo (the all option). */
+  z.object({ phase: z.literal('listing'), listed: z.number().int() }),
+  z.object({
+    phase: z.literal('signing'),
+    done: z.number().int(),
+    total: z.number().int(),
+    signed: z.number().int(),
+    alreadySigned: z.number().int(),
+    failed: z.number().int(),
+  }),
+]);
+export type SignProgressView = z.output<typeof signProgressSchema>;
+
+export const signSummarySchema = z.object({
+  signed: z.number().int(),
+  alreadySigned: z.number().int(),
+  /** Paths looked at: signed + alreadySigned + failedCount. */
+  total: z.number().int(),
+  /** The first `maxSignFailuresListed` failures, by path; `failedCount` says how many there were. */
+  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+  failedCount: z.number().int(),
+  /** The public key whose signatures the narinfos now carry. */
+  signedWith: z.string(),
+  /** nix.conf lines to substitute from the cache with that key trusted. */
+  substituters: z.string(),
+});
+export type SignSummaryView = z.output<typeof signSummarySchema>;
+
 export const contract = {
   app: {
     info: call(
@@ -226,6 +260,26 @@ export const contract = {
       }),
       pushProgressSchema,
       pushSummarySchema,
+    ),
+  },
+  sign: {
+    /**
+     * Adds the signature of `keyId` (a key with its secret) to narinfos already in a cache: the `paths`
+     * given (store paths, base names or hashes), with `closure` also every path they refer to as the
+     * cache's narinfos record it, or `all` of them. With `trustedKeys` (public keys), only narinfos a
+     * valid signature of one of them vouches for are signed.
+     */
+    run: job(
+      cacheRef.extend({
+        keyId: id,
+        // The input goes out with every progress event of the job: more paths than this is what `all` is for.
+        paths: z.array(z.string().trim().min(1).max(4096)).max(1000, 'At most 1,000 paths at once; sign all paths instead.').optional(),
+        closure: z.boolean().optional(),
+        all: z.boolean().optional(),
+        trustedKeys: z.array(z.string().trim().min(1).max(4096)).max(100).optional(),
+      }),
+      signProgressSchema,
+      signSummarySchema,
     ),
   },
   browse: {

@@ -10,7 +10,7 @@ import { contentTypes } from '../stores/cache-store';
 import { mapConcurrent } from '../util/map-concurrent';
 
 /** One path to sign: the narinfo's hash, and the full store path when the caller named one (to check against). */
-interface Target {
+export interface Target {
   hash: string;
   storePath?: string;
   /** How the path is named in a failure when its narinfo does not say: what was given, or the key. */
@@ -59,7 +59,7 @@ export interface SignPathsOptions {
 const hashOnly = /^[0-9a-df-np-sv-z]{32}$/;
 
 /** What a user typed as a path: a hash, a base name or a store path. A bad one is refused before anything is read. */
-function targetOf(text: string): Target {
+export function targetOf(text: string): Target {
   try {
     if (hashOnly.test(text)) return { hash: text, label: text };
     if (text.includes('/')) {
@@ -77,7 +77,7 @@ type Outcome = { result: 'signed' | 'already-signed' } | { result: 'failed'; fai
 const failed = (path: string, reason: string): Outcome => ({ result: 'failed', failure: { path, reason } });
 
 /** The narinfo at `key`, parsed, or why it cannot be used. Store errors other than a too-large object end the run. */
-async function readNarinfo(store: CacheStore, target: Target, signal: AbortSignal): Promise<{ info: Narinfo } | { reason: string }> {
+export async function readNarinfo(store: CacheStore, target: Target, signal: AbortSignal): Promise<{ info: Narinfo } | { reason: string }> {
   const key = `${target.hash}.narinfo`;
   let bytes;
   try {
