@@ -25,7 +25,8 @@ const commands: Record<string, { run: CliCommand; synopsis: string; what: string
     synopsis: 'push STORE-URL|NAME PATH... --key FILE|--key-name NAME [OPTIONS]',
     usage:
       'usage: narwhal push STORE-URL|NAME PATH... (--key FILE | --key-name NAME | --unsigned)\n' +
-      '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--json] [--data-dir DIR]',
+      '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--write-nar-listing]\n' +
+      '                    [--json] [--data-dir DIR]',
     what: 'push the closure of store paths to a cache, signed',
   },
   sign: {

@@ -88,6 +88,33 @@ describe('narwhal push to a folder cache', () => {
     expect(JSON.parse(again.stdout.trimEnd().split('\n').at(-1)!)).toMatchObject({ event: 'done', pushed: 0, skipped: 3 });
   });
 
+  it("--write-nar-listing, or the URL's write-nar-listing=true, writes each path's .ls as nix copy does; without either, none", async () => {
+    const fixture = await buildFixtureClosure('cli-push-ls');
+    const hashes = fixture.all.map((path) => path.slice('/nix/store/'.length, '/nix/store/'.length + 32)).sort();
+    const listings = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.ls')).sort();
+    const nixCache = await emptyFolder('nix-ls');
+    await nix(['copy', '--to', `file://${nixCache}?write-nar-listing=1&compression=none`, fixture.top]);
+
+    const byFlag = await emptyFolder('cache');
+    const flagged = await cli(['push', `file://${byFlag}`, fixture.top, '--key', key.file, '--write-nar-listing']);
+    expect(flagged.status, flagged.stderr).toBe(0);
+    const byUrl = await emptyFolder('cache');
+    const fromUrl = await cli(['push', `file://${byUrl}?write-nar-listing=true`, fixture.top, '--key', key.file]);
+    expect(fromUrl.status, fromUrl.stderr).toBe(0);
+    for (const dir of [byFlag, byUrl]) {
+      expect(await listings(dir)).toEqual(hashes.map((hash) => `${hash}.ls`));
+      for (const hash of hashes) expect((await readFile(join(dir, `${hash}.ls`))).equals(await readFile(join(nixCache, `${hash}.ls`)))).toBe(true);
+    }
+
+    const plain = await emptyFolder('cache');
+    expect((await cli(['push', `file://${plain}?write-nar-listing=false`, fixture.top, '--key', key.file])).status).toBe(0);
+    expect(await listings(plain)).toEqual([]);
+
+    const bad = await cli(['push', `file://${await emptyFolder('cache')}?write-nar-listing=maybe`, fixture.top, '--key', key.file]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('write-nar-listing=maybe in the store URL: it must be true or false');
+  });
+
   it('refuses to push without a key unless --unsigned is given, saying why', async () => {
     const fixture = await buildFixtureClosure('cli-push-unsigned');
     const cache = await emptyFolder('cache');
@@ -240,6 +267,24 @@ describe('narwhal push to RGW', () => {
     const requests = proxy.requests - before;
     console.log(`no-op push of a 3-path closure: ${requests} S3 requests`);
     expect(requests).toBe(2);
+  });
+
+  it("write-nar-listing=1 in an s3:// URL: each path's .ls is served as Nix wrote it, uncompressed JSON", async () => {
+    const fixture = await buildFixtureClosure('cli-push-rgw-ls');
+    const bucket = await createBucket(rgw, uniqueBucketName('cli-ls'));
+    const pushed = await cli(['push', `s3://${bucket}?endpoint=${rgw.endpoint}&scheme=http&profile=narwhal-test&write-nar-listing=1`, fixture.top, '--key', key.file]);
+    expect(pushed.status, pushed.stderr).toBe(0);
+    await makeBucketPublicRead(rgw, bucket);
+    const nixCache = await emptyFolder('nix-ls');
+    await nix(['copy', '--to', `file://${nixCache}?write-nar-listing=1&compression=none`, fixture.top]);
+    for (const path of fixture.all) {
+      const hash = path.slice('/nix/store/'.length, '/nix/store/'.length + 32);
+      const response = await fetch(bucketUrl(rgw, bucket, `${hash}.ls`));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.headers.get('content-encoding')).toBeNull();
+      expect(Buffer.from(await response.arrayBuffer()).equals(await readFile(join(nixCache, `${hash}.ls`)))).toBe(true);
+    }
   });
 
   it('Ctrl-C in the middle of an upload: exit 130, no narinfo without its NAR, and the same command then finishes', async () => {

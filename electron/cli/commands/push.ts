@@ -10,6 +10,7 @@ import type { LocalPathInfo } from '../../../shared/nix/closure';
 import type { SecretKey } from '../../../shared/nix/keys';
 import { formatPublicKey, parseSecretKey } from '../../../shared/nix/keys';
 import { parseStorePath } from '../../../shared/nix/store-path';
+import { writeNarListingSetting } from '../../../shared/push/nar-listing-setting';
 import { ensureCacheInfo } from '../../services/push/ensure-cache-info';
 import { cacheHashes } from '../../services/browse/list-paths';
 import { nixStoreDir } from '../../services/caches/cache-service';
@@ -20,6 +21,7 @@ import { plainFileBox } from '../../services/keys/secret-box';
 import { LocalStore } from '../../services/local-store/local-store';
 import type { PushProgress } from '../../services/push/push';
 import { pushClosure } from '../../services/push/push';
+import { sweepIncompleteUploads, sweepNote } from '../../services/push/sweep-multipart';
 import { resolveDataDir } from '../../services/settings/data-dir';
 import { openStore } from '../../services/stores/open-store';
 import type { CliCommand, CliIO } from '../io';
@@ -38,6 +40,7 @@ const options = {
   level: { type: 'string' },
   jobs: { type: 'string' },
   'no-closure': { type: 'boolean', default: false },
+  'write-nar-listing': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
 } as const;
@@ -129,6 +132,7 @@ export function interruption(io: CliIO): { signal: AbortSignal; dispose: () => v
 /**
  * `narwhal push STORE-URL|NAME PATH...`: the closure of the paths (or the paths alone) to a cache,
  * signed, skipping what the cache has (one listing), with progress on a terminal or as JSON lines.
+ * `--write-nar-listing` (or the URL's `write-nar-listing=true`) writes each path's `.ls` listing too.
  */
 export const push: CliCommand = async (argv, io) => {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
@@ -149,6 +153,7 @@ export const push: CliCommand = async (argv, io) => {
   const config = await storeTarget(target, dataDir, io);
   if (!isWritable(config)) throw new ApiError('read-only', `${describeConfig(config)} is an HTTP cache, which Narwhal can only read; push to its s3:// or file:// URL.`);
   const { compression, level } = chooseCompression(values, config);
+  const writeNarListing = values['write-nar-listing'] || writeNarListingSetting(config.settings);
   const key = hasKey ? await signingKey(values, dataDir, io) : undefined;
 
   const { signal, dispose } = interruption(io);
@@ -177,6 +182,15 @@ export const push: CliCommand = async (argv, io) => {
       onPage: (listed) => (json ? emit({ event: 'listing', listed }) : line.update(`listing the cache: ${groupDigits(listed)} narinfos…`)),
     });
     if (values['no-closure']) checkReferencesPresent(closure, present);
+    // Multipart uploads that killed pushes left in the bucket (a day old) are aborted by the next push
+    // that uploads; a no-op push skips it and stays at its two requests.
+    if (closure.some((info) => !present.has(parseStorePath(info.path).hash))) {
+      const note = sweepNote(await sweepIncompleteUploads(store, { signal }));
+      if (note) {
+        line.done();
+        writeLine(io.stderr, note);
+      }
+    }
 
     const started = performance.now();
     let lastJson = -Infinity;
@@ -188,6 +202,7 @@ export const push: CliCommand = async (argv, io) => {
       level,
       signingKey: key,
       jobs,
+      writeNarListing,
       signal,
       onProgress: (p) => {
         const pathDone = p.pathsDone !== last?.pathsDone;

@@ -8,6 +8,7 @@ import type { SecretKey } from '../../../shared/nix/keys';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import { narinfoKey, serialiseNarinfo } from '../../../shared/nix/narinfo';
 import { signNarinfo } from '../../../shared/nix/signature';
+import { parseStorePath } from '../../../shared/nix/store-path';
 import { NarinfoOrder, planPush } from '../../../shared/push/plan';
 import type { CompressionMethod } from '../compress/methods';
 import { narExtension } from '../compress/methods';
@@ -25,6 +26,11 @@ export interface PushOptions {
   presentHashes: ReadonlySet<string>;
   compression: CompressionMethod;
   level?: number;
+  /**
+   * Writes each path's `.ls` listing (`<hash>.ls`, as `write-nar-listing=true` makes Nix do), so its
+   * files can be browsed without fetching the NAR. Off by default, as in Nix.
+   */
+  writeNarListing?: boolean;
   /** Signs every narinfo written; without it they are written unsigned (the caller asked the user). */
   signingKey?: SecretKey;
   /** NARs prepared and uploaded at once (default 2). */
@@ -119,7 +125,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   const plan = planPush(options.closure, options.presentHashes);
   const order = new NarinfoOrder(plan);
   const byPath = new Map(plan.toPush.map((info) => [info.path, info]));
-  const staged = new Map<string, { url: string; nar: StagedNar }>();
+  const staged = new Map<string, { url: string; nar: Omit<StagedNar, 'listing'> }>();
   const progress: PushProgress = { pathsTotal: plan.toPush.length, pathsDone: 0, narBytesTotal: plan.narBytes, narBytesRead: 0, fileBytesUploaded: 0 };
   const report = () => options.onProgress?.({ ...progress });
   if (!options.stagingDir) await sweepStaleStaging(tmpdir());
@@ -142,6 +148,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
     const nar = await stageNar(info, stagingDir, {
       compression: options.compression,
       level: options.level,
+      writeNarListing: options.writeNarListing,
       signal,
       onNarBytes: (bytes) => {
         progress.narBytesRead += bytes;
@@ -153,7 +160,13 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
       await store.put(url, createReadStream(nar.file), contentTypes.nar, { signal });
       progress.fileBytesUploaded += nar.fileSize;
       fileBytes += nar.fileSize;
-      staged.set(info.path, { url, nar });
+      // Before the narinfo, which is the commit point: a path the cache has then has its listing too.
+      // Uncompressed, as Nix writes it by default (an S3 store's ls-compression, which would send it
+      // with a Content-Encoding, is not implemented: readers take the plain file all the same).
+      if (nar.listing) await store.put(`${parseStorePath(info.path).hash}.ls`, nar.listing, contentTypes.listing, { signal });
+      // The listing is not kept while the narinfo waits for its references'.
+      const { listing: _sent, ...kept } = nar;
+      staged.set(info.path, { url, nar: kept });
     } finally {
       await rm(nar.file, { force: true });
     }

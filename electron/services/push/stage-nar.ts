@@ -6,9 +6,11 @@ import { ApiError } from '../../../shared/api/errors';
 import type { LocalPathInfo } from '../../../shared/nix/closure';
 import type { Hash } from '../../../shared/nix/hash';
 import { formatHash, hashEquals, parseHash } from '../../../shared/nix/hash';
+import { encodeNarListing } from '../../../shared/nix/nar-listing';
 import { createCompressor } from '../compress/compress';
 import type { CompressionMethod } from '../compress/methods';
 import { dumpPath } from '../nar/nar-writer';
+import { ListingTap } from './listing-tap';
 
 export interface StagedNar {
   /** The compressed NAR on disk, to upload and then delete. */
@@ -17,6 +19,8 @@ export interface StagedNar {
   narSize: number;
   fileHash: Hash;
   fileSize: number;
+  /** The `.ls` listing's bytes (as Nix 2.8 writes them), when `writeNarListing` asked for it. */
+  listing?: Uint8Array;
 }
 
 /**
@@ -28,22 +32,39 @@ export interface StagedNar {
  * Why a file and not straight to the upload: a NAR's key in the cache is named after the hash of the
  * compressed file (`nar/<FileHash>.nar.xz`), known only at the end, and memory must stay bounded
  * whatever the size of the path.
+ *
+ * With `writeNarListing` the `.ls` listing is built from the same chunks on their way to the
+ * compressor (no second dump of the path); only the listing itself is held in memory.
  */
 export async function stageNar(
   info: LocalPathInfo,
   dir: string,
-  options: { compression: CompressionMethod; level?: number; threads?: number; signal?: AbortSignal; onNarBytes?: (bytes: number) => void },
+  options: {
+    compression: CompressionMethod;
+    level?: number;
+    threads?: number;
+    writeNarListing?: boolean;
+    signal?: AbortSignal;
+    onNarBytes?: (bytes: number) => void;
+  },
 ): Promise<StagedNar> {
   const file = join(dir, `${info.path.slice(info.path.lastIndexOf('/') + 1)}.nar.part`);
   const compressor = createCompressor(options.compression, { level: options.level, threads: options.threads, signal: options.signal });
+  const tap = options.writeNarListing ? new ListingTap() : undefined;
   const source = async function* () {
     for await (const chunk of dumpPath(info.path, { signal: options.signal })) {
       options.onNarBytes?.(chunk.length);
+      await tap?.write(chunk);
       yield chunk;
     }
   };
   try {
-    await pipeline(source, compressor, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal: options.signal });
+    try {
+      await pipeline(source, compressor, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal: options.signal });
+    } finally {
+      // Settles the listing either way; after a failure nobody reads it.
+      tap?.end();
+    }
     const { input, output } = await compressor.digests;
     const expected = parseHash(info.narHash, 'sha256');
     if (!hashEquals(input.hash, expected) || input.size !== info.narSize) {
@@ -52,7 +73,8 @@ export async function stageNar(
         `${info.path} is not what the local store recorded: its NAR hashes to ${formatHash(input.hash, 'nix32', { prefix: true })} (${input.size} bytes), the store says ${info.narHash} (${info.narSize} bytes). Run \`nix-store --verify --check-contents\`; nothing of this path was pushed.`,
       );
     }
-    return { file, narHash: input.hash, narSize: input.size, fileHash: output.hash, fileSize: output.size };
+    const listing = tap ? encodeNarListing(await tap.listing) : undefined;
+    return { file, narHash: input.hash, narSize: input.size, fileHash: output.hash, fileSize: output.size, ...(listing ? { listing } : {}) };
   } catch (e) {
     await rm(file, { force: true });
     throw e;
