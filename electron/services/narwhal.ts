@@ -16,6 +16,7 @@ import { LocalStore } from './local-store/local-store';
 import { pushClosure } from './push/push';
 import { formatPublicKey, parsePublicKey } from '../../shared/nix/keys';
 import { parseStorePath } from '../../shared/nix/store-path';
+import { writeNarListingSetting } from '../../shared/push/nar-listing-setting';
 import { CacheService } from './caches/cache-service';
 import { ensureCacheInfo } from './push/ensure-cache-info';
 import { checkSignRequest, signClosure } from './sign/sign-closure';
@@ -127,7 +128,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
       },
     },
     push: {
-      run: async ({ cacheId, paths, keyId, unsigned, compression, level }) => {
+      run: async ({ cacheId, paths, keyId, unsigned, compression, level, writeNarListing }) => {
         const saved = caches.get(cacheId);
         if (!isWritable(saved.config)) throw new ApiError('read-only', `${saved.name} is an HTTP cache, which Narwhal can only read.`);
         if (!keyId && !unsigned) {
@@ -137,6 +138,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
         // app) refuses the push at once instead of failing it later.
         const signingKey = keyId ? await keys.secretKey(keyId) : undefined;
         const config = saved.config;
+        const listings = writeNarListing ?? writeNarListingSetting(config.settings);
         const first = parseStorePath(paths[0]!).name;
         return {
           title: `Push ${first}${paths.length > 1 ? ` and ${paths.length - 1} more` : ''} to ${describeConfig(config)}`,
@@ -158,6 +160,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
                 compression,
                 level,
                 signingKey,
+                writeNarListing: listings,
                 signal,
                 onProgress: (p) => progress({ phase: 'pushing', ...p }),
               });

@@ -257,6 +257,8 @@ export const contract = {
         unsigned: z.boolean().optional(),
         compression: z.enum(compressionMethods).default('xz'),
         level: z.number().int().min(0).max(22).optional(),
+        /** Write each path's `.ls` listing; absent: as the store URL's `write-nar-listing` says. */
+        writeNarListing: z.boolean().optional(),
       }),
       pushProgressSchema,
       pushSummarySchema,

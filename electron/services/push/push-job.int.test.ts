@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,5 +64,25 @@ describe('push through the API', () => {
     const summary = await client.api.push.run({ cacheId: cache.id, paths: [fixture.top], unsigned: true, compression: 'none' }).result;
     expect(summary).toMatchObject({ pushed: 3 });
     expect(await readFile(join(target, 'nix-cache-info'), 'utf8')).toBe('StoreDir: /nix/store\n');
+  });
+
+  it("writes .ls listings when writeNarListing asks, or else when the cache's URL says write-nar-listing=true", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'narwhal-push-ls-'));
+    dirs.push(dataDir);
+    const narwhal = await startNarwhal({ dataDir, shell: 'browser', env: { ...process.env, HOME: dataDir } });
+    const { client } = wireClient(contract, events, narwhal.server, (bridge) => exposeAcrossModel(bridge));
+    const listings = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith('.ls'));
+    const push = async (name: string, settings: Array<[string, string]>, writeNarListing?: boolean) => {
+      const path = join(dataDir, name);
+      const cache = await client.api.caches.add({ name, config: { kind: 'file', path, settings } });
+      const fixture = await buildFixtureClosure(`push-job-${name}`);
+      const input = { cacheId: cache.id, paths: [fixture.top], unsigned: true, compression: 'none' as const };
+      await client.api.push.run(writeNarListing === undefined ? input : { ...input, writeNarListing }).result;
+      return listings(path);
+    };
+    expect(await push('asked', [], true)).toHaveLength(3);
+    expect(await push('by-url', [['write-nar-listing', 'true']])).toHaveLength(3);
+    expect(await push('unticked', [['write-nar-listing', 'true']], false)).toHaveLength(0);
+    expect(await push('plain', [])).toHaveLength(0);
   });
 });
