@@ -72,6 +72,10 @@ test('push a pasted path: its closure against the cache, a signed push with prog
   await expect(push.getByLabel('Sign with').locator('option:checked')).toHaveText('e2e-push-1');
   await expect(push.getByLabel('Compression')).toHaveValue('xz');
   await push.getByLabel('Compression').selectOption('gzip');
+  // The local cache's URL does not ask for listings; ticked here, each path gets its .ls.
+  const listings = push.getByRole('checkbox', { name: /Write file listings \(\.ls\)/ });
+  await expect(listings).not.toBeChecked();
+  await listings.check();
   await shot(app, 'push-closure');
 
   await push.getByRole('button', { name: 'Push', exact: true }).click();
@@ -86,6 +90,9 @@ test('push a pasted path: its closure against the cache, a signed push with prog
   await expect(rows.filter({ hasText: 'in cache' })).toHaveCount(3);
   await summary.getByRole('button', { name: 'Done' }).scrollIntoViewIfNeeded();
   await shot(app, 'push-summary');
+
+  const cacheFiles = await fs.readdir(path.join(narwhal.dataDir, 'local-cache'));
+  expect(cacheFiles.filter((name) => name.endsWith('.ls')).sort()).toEqual(fixture.all.map((p) => `${path.basename(p).slice(0, 32)}.ls`).sort());
 
   // Nix substitutes the whole closure from the folder, trusting the key made in the Keys screen.
   const copied = await nixCopyFromHttp(`file://${narwhal.dataDir}/local-cache`, fixture.top, publicKey);

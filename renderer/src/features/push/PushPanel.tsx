@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { CacheView, PushProgressView, PushSummaryView } from '../../../../shared/api/contract';
 import { compressionMethods } from '../../../../shared/api/contract';
+import { writeNarListingSetting } from '../../../../shared/push/nar-listing-setting';
 import type { JobView } from '../../../../shared/api/jobs';
 import { CopyButton } from '../../ui/CopyButton';
 import { Dialog } from '../../ui/Dialog';
@@ -72,7 +73,14 @@ export function PushPanel({ cache }: { cache: CacheView }) {
             type="button"
             className="button button--primary"
             // The same push again: paths already there are skipped, so it resumes.
-            onClick={() => start({ paths: input?.paths ?? selected, compression: input?.compression ?? 'xz', ...(input?.keyId ? { keyId: input.keyId } : { unsigned: true }) })}
+            onClick={() =>
+              start({
+                paths: input?.paths ?? selected,
+                compression: input?.compression ?? 'xz',
+                ...(input?.writeNarListing !== undefined ? { writeNarListing: input.writeNarListing } : {}),
+                ...(input?.keyId ? { keyId: input.keyId } : { unsigned: true }),
+              })
+            }
           >
             Try again
           </button>
@@ -91,12 +99,17 @@ function PushOptions({ cache, onPush }: { cache: CacheView; onPush(request: Push
   const compressionId = useId();
   const keys = useKeys();
   const show = useView((s) => s.show);
-  const { selected, compression, keyChoice, confirmingUnsigned, setCompression, setKeyChoice, setConfirmingUnsigned } = usePushUi();
+  const { selected, compression, keyChoice, confirmingUnsigned, setCompression, setKeyChoice, setConfirmingUnsigned, setWriteNarListing } = usePushUi();
   const list = keys.data?.keys ?? [];
   const key = chosenKey(list, keyChoice);
   const canSign = list.some((k) => k.secretAvailable);
+  // Until the user ticks or unticks it, the box shows what the cache's store URL says
+  // (write-nar-listing=true), and the push leaves the choice to the URL as nix copy would.
+  const listingChoice = usePushUi((s) => s.writeNarListing);
+  const writeNarListing = listingChoice ?? listingsByUrl(cache);
 
-  const push = (unsigned: boolean) => onPush({ paths: selected, compression, ...(unsigned ? { unsigned: true } : { keyId: key }) });
+  const push = (unsigned: boolean) =>
+    onPush({ paths: selected, compression, ...(listingChoice !== null ? { writeNarListing: listingChoice } : {}), ...(unsigned ? { unsigned: true } : { keyId: key }) });
 
   return (
     <section className="push__options" aria-labelledby="push-options">
@@ -145,6 +158,13 @@ function PushOptions({ cache, onPush }: { cache: CacheView; onPush(request: Push
           </select>
         </div>
       </div>
+      <label className="checkbox">
+        <input type="checkbox" checked={writeNarListing} onChange={(event) => setWriteNarListing(event.target.checked)} />
+        <span>
+          Write file listings (.ls)
+          <span className="checkbox__hint">A small JSON file per path listing its files, so they can be browsed without downloading the NAR.</span>
+        </span>
+      </label>
       <div className="push__actions">
         <button
           type="button"
@@ -184,6 +204,15 @@ function PushOptions({ cache, onPush }: { cache: CacheView; onPush(request: Push
       )}
     </section>
   );
+}
+
+/** The cache's `write-nar-listing` setting; a value Nix would refuse shows as off (the push, left to the URL, says why). */
+function listingsByUrl(cache: CacheView): boolean {
+  try {
+    return writeNarListingSetting(cache.config.settings);
+  } catch {
+    return false;
+  }
 }
 
 function PushProgress({ cache, job, progress, samples }: { cache: CacheView; job: JobView; progress?: PushProgressView; samples: Sample[] }) {

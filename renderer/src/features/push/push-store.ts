@@ -14,6 +14,8 @@ interface PushUiStore {
   /** The store paths chosen to push, in the order they were added. */
   selected: string[];
   compression: Compression;
+  /** Write `.ls` listings: ticked or unticked by the user, or null to follow the cache's store URL. */
+  writeNarListing: boolean | null;
   /** The key to sign with: an id, 'unsigned', or null for "the first key that can sign". */
   keyChoice: string | null;
   /** The unsigned-push confirmation is open. */
@@ -24,6 +26,7 @@ interface PushUiStore {
   remove(path: string): void;
   clear(): void;
   setCompression(compression: Compression): void;
+  setWriteNarListing(write: boolean): void;
   setKeyChoice(choice: string): void;
   setConfirmingUnsigned(open: boolean): void;
   follow(identity: string, push: StartedPush): void;
@@ -34,6 +37,7 @@ interface PushUiStore {
 export const usePushUi = create<PushUiStore>((set) => ({
   selected: [],
   compression: 'xz',
+  writeNarListing: null,
   keyChoice: null,
   confirmingUnsigned: false,
   pushes: {},
@@ -41,6 +45,7 @@ export const usePushUi = create<PushUiStore>((set) => ({
   remove: (path) => set((s) => ({ selected: s.selected.filter((p) => p !== path) })),
   clear: () => set({ selected: [] }),
   setCompression: (compression) => set({ compression }),
+  setWriteNarListing: (writeNarListing) => set({ writeNarListing }),
   setKeyChoice: (keyChoice) => set({ keyChoice }),
   setConfirmingUnsigned: (confirmingUnsigned) => set({ confirmingUnsigned }),
   follow: (identity, push) => set((s) => ({ pushes: { ...s.pushes, [identity]: push } })),

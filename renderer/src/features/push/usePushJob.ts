@@ -18,6 +18,7 @@ export interface PushRequest {
   keyId?: string;
   unsigned?: boolean;
   compression: Compression;
+  writeNarListing?: boolean;
 }
 
 export type PushState =
