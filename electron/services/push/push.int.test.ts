@@ -43,7 +43,8 @@ describe('pushClosure to a folder cache, substituted by Nix', () => {
     expect(nars).toHaveLength(3);
     // Named as Nix names them: gzip, like none, gets no extension.
     const extension = { xz: '.nar.xz', zstd: '.nar.zst', bzip2: '.nar.bz2', gzip: '.nar', none: '.nar' }[compression];
-    expect(nars.every((name) => name.endsWith(extension))).toBe(true);
+    // nar/<FileHash in nix32>.nar<ext>, exactly Nix's names (no "sha256:" in the key).
+    expect(nars.every((name) => new RegExp(`^[0-9a-df-np-sv-z]{52}${extension.replace(/\./g, '\\.')}$`).test(name))).toBe(true);
 
     const ours = await nixCopyFromHttp(`file://${dir}`, fixture.top, formatPublicKey(key.publicKey));
     expect(ours.ok, ours.stderr).toBe(true);

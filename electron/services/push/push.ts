@@ -3,19 +3,19 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalPathInfo } from '../../../shared/nix/closure';
-import { formatHash } from '../../../shared/nix/hash';
 import type { SecretKey } from '../../../shared/nix/keys';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import { narinfoKey, serialiseNarinfo } from '../../../shared/nix/narinfo';
 import { signNarinfo } from '../../../shared/nix/signature';
 import { parseStorePath } from '../../../shared/nix/store-path';
-import { NarinfoOrder, planPush } from '../../../shared/push/plan';
+import { planPush } from '../../../shared/push/plan';
 import type { CompressionMethod } from '../compress/methods';
-import { narExtension } from '../compress/methods';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
+import { narFileKey } from './nar-key';
 import type { StagedNar } from './stage-nar';
 import { stageNar } from './stage-nar';
+import { uploadInOrder } from './upload-in-order';
 
 export interface PushOptions {
   /** The cache to push to. */
@@ -123,8 +123,6 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   const started = performance.now();
   const { store, signal } = options;
   const plan = planPush(options.closure, options.presentHashes);
-  const order = new NarinfoOrder(plan);
-  const byPath = new Map(plan.toPush.map((info) => [info.path, info]));
   const staged = new Map<string, { url: string; nar: Omit<StagedNar, 'listing'> }>();
   const progress: PushProgress = { pathsTotal: plan.toPush.length, pathsDone: 0, narBytesTotal: plan.narBytes, narBytesRead: 0, fileBytesUploaded: 0 };
   const report = () => options.onProgress?.({ ...progress });
@@ -132,19 +130,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   const stagingDir = options.stagingDir ?? (await mkdtemp(join(tmpdir(), `narwhal-push-${process.pid}-`)));
   let fileBytes = 0;
 
-  async function writeNarinfos(paths: string[]): Promise<void> {
-    for (const path of paths) {
-      const info = byPath.get(path)!;
-      const { url, nar } = staged.get(path)!;
-      const text = serialiseNarinfo(narinfoFor(info, nar, url, options.compression, options.signingKey));
-      await store.put(narinfoKey(path), text, contentTypes.narinfo, { signal });
-      progress.pathsDone += 1;
-      report();
-      await writeNarinfos(order.narinfoWritten(path));
-    }
-  }
-
-  async function pushOne(info: LocalPathInfo): Promise<void> {
+  async function uploadNar(info: LocalPathInfo): Promise<void> {
     const nar = await stageNar(info, stagingDir, {
       compression: options.compression,
       level: options.level,
@@ -156,7 +142,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
       },
     });
     try {
-      const url = `nar/${formatHash(nar.fileHash, 'nix32')}.nar${narExtension(options.compression)}`;
+      const url = narFileKey(nar.fileHash, options.compression);
       await store.put(url, createReadStream(nar.file), contentTypes.nar, { signal });
       progress.fileBytesUploaded += nar.fileSize;
       fileBytes += nar.fileSize;
@@ -170,30 +156,19 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
     } finally {
       await rm(nar.file, { force: true });
     }
-    await writeNarinfos(order.narUploaded(info.path));
+  }
+
+  async function writeNarinfo(info: LocalPathInfo): Promise<void> {
+    const { url, nar } = staged.get(info.path)!;
+    const text = serialiseNarinfo(narinfoFor(info, nar, url, options.compression, options.signingKey));
+    await store.put(narinfoKey(info.path), text, contentTypes.narinfo, { signal });
+    progress.pathsDone += 1;
+    report();
   }
 
   try {
     report();
-    const queue = [...plan.toPush];
-    const worker = async () => {
-      for (let info = queue.shift(); info; info = queue.shift()) {
-        signal?.throwIfAborted();
-        await pushOne(info);
-      }
-    };
-    // The first failure stops the others from taking new paths; they finish what they hold before
-    // the staging folder goes, and the first error is what the caller hears.
-    const results = await Promise.allSettled(
-      Array.from({ length: Math.max(1, Math.min(options.jobs ?? 2, queue.length)) }, () =>
-        worker().catch((e: unknown) => {
-          queue.length = 0;
-          throw e;
-        }),
-      ),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await uploadInOrder({ paths: plan.toPush, jobs: options.jobs ?? 2, signal, uploadNar, writeNarinfo });
   } finally {
     if (!options.stagingDir) await rm(stagingDir, { recursive: true, force: true });
   }

@@ -1,0 +1,122 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ApiError } from '../../../shared/api/errors';
+import type { Hash } from '../../../shared/nix/hash';
+import { formatHash, hashEquals } from '../../../shared/nix/hash';
+import type { Narinfo } from '../../../shared/nix/narinfo';
+import type { CodecStream } from '../compress/compress';
+import { createCompressor, createDecompressor } from '../compress/compress';
+import type { CompressionMethod } from '../compress/methods';
+import { COMPRESSION_METHODS, isCompressionMethod } from '../compress/methods';
+import type { StagedNar } from '../push/stage-nar';
+import type { CacheStore } from '../stores/cache-store';
+
+export interface StageCopyOptions {
+  /** The destination's compression; the source's when omitted (its bytes are then kept as they are). */
+  compression?: CompressionMethod;
+  level?: number;
+  signal?: AbortSignal;
+  /** NAR bytes decompressed so far, as they come. */
+  onNarBytes?: (bytes: number) => void;
+}
+
+export interface StagedCopy extends StagedNar {
+  compression: CompressionMethod;
+}
+
+/** Passes the chunks on, and writes each to `side` too (waiting while it is full). */
+async function* teeInto(source: AsyncIterable<Uint8Array>, side: Writable): AsyncGenerator<Uint8Array> {
+  const failed = () => side.errored ?? new Error('the decompressor stopped');
+  for await (const chunk of source) {
+    if (side.destroyed) throw failed();
+    if (!side.write(chunk)) {
+      // A side destroyed while full never drains: its close ends the wait too.
+      await Promise.race([once(side, 'drain'), once(side, 'close')]);
+      if (side.destroyed) throw failed();
+    }
+    yield chunk;
+  }
+  side.end();
+}
+
+const nix32 = (hash: Hash) => formatHash(hash, 'nix32', { prefix: true });
+
+/**
+ * Fetches the NAR of a source narinfo into a file in `dir`, ready to upload, and proves it is what the
+ * narinfo says before anything reaches the destination: the file's FileHash and FileSize (when the
+ * narinfo has them) and, decompressed, its NarHash and NarSize. A copy re-signs and re-publishes a
+ * path, so it must never carry a NAR that does not match its narinfo; `nix copy` checks the same.
+ *
+ * Kept compression: the source's bytes are written as they are, decompressed on the side only to be
+ * checked. Another compression: decompressed, then recompressed (both in worker threads).
+ * Memory stays bounded whatever the NAR's size; a NAR that decompresses to more than its NarSize is
+ * stopped there (a hostile cache's decompression bomb fills neither memory nor disk).
+ */
+export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: string, options: StageCopyOptions = {}): Promise<StagedCopy> {
+  const path = narinfo.storePath;
+  const from = narinfo.compression;
+  if (!isCompressionMethod(from)) {
+    throw new ApiError('bad-format', `${path} is stored as "${from}" in ${source.description}; Narwhal reads ${COMPRESSION_METHODS.join(', ')}.`);
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(narinfo.url)) {
+    throw new ApiError('bad-format', `The narinfo of ${path} in ${source.description} points at ${narinfo.url}, outside the cache; Narwhal copies only NARs the cache holds.`);
+  }
+  const to = options.compression ?? from;
+  const { signal } = options;
+  const body = await source.getStream(narinfo.url, { signal });
+  if (!body) throw new ApiError('not-found', `${source.description} has the narinfo of ${path} but not its NAR ${narinfo.url}; nothing of this path was copied.`);
+
+  const file = join(dir, `${path.slice(path.lastIndexOf('/') + 1)}.copy.part`);
+  const decompressor = createDecompressor(from, { signal });
+  let narBytes = 0;
+  const countNar = (chunk: Uint8Array) => {
+    narBytes += chunk.byteLength;
+    if (narBytes > narinfo.narSize) {
+      decompressor.destroy(new ApiError('bad-format', `The NAR of ${path} in ${source.description} decompresses to more than its NarSize of ${narinfo.narSize} bytes; stopped there, nothing of this path was copied.`));
+      return;
+    }
+    options.onNarBytes?.(chunk.byteLength);
+  };
+  let recompressor: CodecStream | undefined;
+  try {
+    if (to === from) {
+      // The decompressed side is only counted and hashed (in its worker), never kept.
+      decompressor.on('data', countNar);
+      decompressor.on('error', () => {}); // its failure surfaces through `digests` below
+      await pipeline(teeInto(body, decompressor), createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal });
+    } else {
+      recompressor = createCompressor(to, { level: options.level, signal });
+      const counted = async function* (nar: AsyncIterable<Uint8Array>) {
+        for await (const chunk of nar) {
+          countNar(chunk);
+          yield chunk;
+        }
+      };
+      await pipeline(body, decompressor, counted, recompressor, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal });
+    }
+    const source_ = await decompressor.digests;
+    const [fileDigest, narDigest] = [source_.input, source_.output];
+    const problems: string[] = [];
+    if (narinfo.fileSize !== undefined && fileDigest.size !== narinfo.fileSize) problems.push(`its file is ${fileDigest.size} bytes where FileSize says ${narinfo.fileSize}`);
+    if (narinfo.fileHash && !hashEquals(fileDigest.hash, narinfo.fileHash)) problems.push(`its file hashes to ${nix32(fileDigest.hash)} where FileHash says ${nix32(narinfo.fileHash)}`);
+    if (narDigest.size !== narinfo.narSize) problems.push(`it decompresses to ${narDigest.size} bytes where NarSize says ${narinfo.narSize}`);
+    if (!hashEquals(narDigest.hash, narinfo.narHash)) problems.push(`its NAR hashes to ${nix32(narDigest.hash)} where NarHash says ${nix32(narinfo.narHash)}`);
+    if (problems.length > 0) {
+      throw new ApiError('bad-format', `The NAR of ${path} in ${source.description} (${narinfo.url}) is not what its narinfo says: ${problems.join('; ')}. Nothing of this path was copied.`);
+    }
+    const out = recompressor ? (await recompressor.digests).output : fileDigest;
+    return { file, compression: to, narHash: narDigest.hash, narSize: narDigest.size, fileHash: out.hash, fileSize: out.size };
+  } catch (e) {
+    await rm(file, { force: true });
+    // A codec that fails on the bytes (not xz, truncated) says so; name the path and the cache.
+    if (e instanceof ApiError || (e as Error).name === 'AbortError') throw e;
+    throw new ApiError('bad-format', `The NAR of ${path} in ${source.description} (${narinfo.url}, ${from}) cannot be read: ${(e as Error).message}. Nothing of this path was copied.`);
+  } finally {
+    decompressor.destroy();
+    recompressor?.destroy();
+  }
+}
