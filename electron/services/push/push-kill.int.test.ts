@@ -1,15 +1,21 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultProxy } from '../../../scripts/testbed/fault-proxy';
+import { startFaultProxy } from '../../../scripts/testbed/fault-proxy';
 import { injectRgw } from '../../../scripts/testbed/inject';
 import { nixCopyFromHttp, nixEnv, nixGenerateKey, run } from '../../../scripts/testbed/nix';
 import { bucketUrl, createBucket, makeBucketPublicRead, s3Client, uniqueBucketName } from '../../../scripts/testbed/s3';
 import { hashEquals } from '../../../shared/nix/hash';
 import { parseNarinfo } from '../../../shared/nix/narinfo';
+import { parseStoreUrl } from '../../../shared/caches/store-url';
+import { openStore } from '../stores/open-store';
+import { sweepIncompleteUploads } from './sweep-multipart';
 
 // The promise of the push engine (issue 7): whatever moment a push is killed, no narinfo in the cache
 // lacks its NAR or any path of its closure, and running the same push again resumes and completes.
@@ -21,7 +27,11 @@ const repo = join(__dirname, '..', '..', '..');
 let work: string;
 let env: NodeJS.ProcessEnv;
 let key: { secret: string; public: string; file: string };
-let closure: { top: string; all: string[] };
+interface Closure {
+  top: string;
+  all: string[];
+}
+let closure: Closure;
 
 /**
  * A closure of 11 paths on 4 levels with references across them (top -> 2 uppers -> 4 mids -> 4
@@ -53,6 +63,38 @@ async function buildKillClosure(kib: number): Promise<{ top: string; all: string
   const top = (await run('nix-build', ['--no-out-link', '--expr', expr], { env: nixEnv() })).trim();
   const all = (await run('nix-store', ['--query', '--requisites', top], { env: nixEnv() })).trim().split('\n');
   return { top, all };
+}
+
+/**
+ * A closure of 4 paths whose NARs are several S3 parts each (top -> a, b; a -> c), of 21 to 28 MiB of
+ * random bytes, so that pushed with compression none and 5 MiB parts every NAR goes up as a multipart
+ * upload of 5 or 6 parts. Returns each path's NAR size too.
+ */
+async function buildMultipartClosure(): Promise<Closure & { narSize: Map<string, number> }> {
+  const nonce = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+  const expr = `
+    let
+      mk = name: mib: refs: derivation {
+        name = "narwhal-kill-parts-\${name}";
+        system = builtins.currentSystem;
+        builder = "/bin/sh";
+        args = [ "-c" ''
+          /bin/mkdir -p $out/data
+          /bin/dd if=/dev/urandom of=$out/data/blob bs=1048576 count=\${toString mib} iflag=fullblock 2>/dev/null
+          echo "${nonce} \${name}" > $out/data/name
+          echo "\${builtins.concatStringsSep " " (map toString refs)}" > $out/refs
+        '' ];
+      };
+      c = mk "c" 28 [];
+      a = mk "a" 26 [ c ];
+      b = mk "b" 21 [];
+    in mk "top" 23 [ a b ]
+  `;
+  const top = (await run('nix-build', ['--no-out-link', '--expr', expr], { env: nixEnv() })).trim();
+  const all = (await run('nix-store', ['--query', '--requisites', top], { env: nixEnv() })).trim().split('\n');
+  const narSize = new Map<string, number>();
+  for (const path of all) narSize.set(path, Number((await run('nix-store', ['--query', '--size', path], { env: nixEnv() })).trim()));
+  return { top, all, narSize };
 }
 
 /** What the invariant check needs of a cache: its keys and the bytes of one. */
@@ -132,16 +174,25 @@ async function checkCache(cache: CacheReader): Promise<{ problems: string[]; nar
 
 /** When a push's kill timer starts: at its report of the cache's listing, or of its first NAR bytes read. */
 type Anchor = 'listing' | 'streaming';
+/** A kill timed from an anchor, or sent by the test when it sees something (`arm` gets the sender). */
+type Kill = { after: Anchor; ms: number } | { arm: (send: () => void) => void; signal: NodeJS.Signals };
+
+/** What is pushed, and how (the kill closure with xz unless told otherwise). */
+interface PushRun {
+  closure?: Closure;
+  compression?: string;
+}
 
 /**
- * `narwhal push --json` as a child process. With `kill`, SIGKILLs it `kill.ms` after the anchor event
- * (so the CLI's start-up and the workers' spin-up, whose length varies with the machine's load, do not
- * eat the random moments), unless it has ended. Returns how long after the listing it started
- * streaming NARs and ended.
+ * `narwhal push --json` as a child process. With a timed `kill`, SIGKILLs it `kill.ms` after the anchor
+ * event (so the CLI's start-up and the workers' spin-up, whose length varies with the machine's load,
+ * do not eat the random moments), unless it has ended; with an outside one, when the test says.
+ * Returns how long after the listing it started streaming NARs and ended.
  */
-function push(url: string, kill?: { after: Anchor; ms: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; streamMs: number; workMs: number }> {
-  const argv = ['bin/narwhal.mjs', 'push', url, closure.top, '--key', key.file, '--compression', 'xz', '--jobs', '2', '--json'];
+function push(url: string, kill?: Kill, run: PushRun = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; streamMs: number; workMs: number }> {
+  const argv = ['bin/narwhal.mjs', 'push', url, (run.closure ?? closure).top, '--key', key.file, '--compression', run.compression ?? 'xz', '--jobs', '2', '--json'];
   const child = spawn(process.execPath, argv, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (kill && 'arm' in kill) kill.arm(() => child.kill(kill.signal));
   let stdout = '';
   let stderr = '';
   const at: Partial<Record<Anchor, number>> = {};
@@ -149,7 +200,7 @@ function push(url: string, kill?: { after: Anchor; ms: number }): Promise<{ code
   const reached = (anchor: Anchor) => {
     if (at[anchor] !== undefined) return;
     at[anchor] = performance.now();
-    if (kill?.after === anchor) timer = setTimeout(() => child.kill('SIGKILL'), kill.ms);
+    if (kill && 'after' in kill && kill.after === anchor) timer = setTimeout(() => child.kill('SIGKILL'), kill.ms);
   };
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
@@ -174,38 +225,55 @@ function push(url: string, kill?: { after: Anchor; ms: number }): Promise<{ code
 }
 
 /**
- * Kills `kills` pushes to a cache at random moments, checking the invariant after each. One kill in
- * five falls between the listing and the first NAR bytes (uniform over `measured.streamMs`); the others
- * fall while NARs stream (uniform from the first NAR bytes over 1.1 × the streaming time of a whole
- * push × the share of the closure not yet in the cache), so resumed pushes, which have less to do, are
- * still killed in the middle, and some finish first. All pushes resume the same cache until one
+ * Random kill moments over a push timed by `measured`. One kill in five falls between the listing and
+ * the first NAR bytes (uniform over `measured.streamMs`); the others fall while NARs stream (uniform
+ * from the first NAR bytes over 1.1 × the streaming time of a whole push × the share of the closure
+ * not yet in the cache), so resumed pushes, which have less to do, are still killed in the middle, and
+ * some finish first.
+ */
+function timedKills(measured: { streamMs: number; workMs: number }) {
+  return (i: number, present: ReadonlySet<string>): Kill =>
+    i % 5 === 0
+      ? { after: 'listing', ms: Math.random() * measured.streamMs }
+      : { after: 'streaming', ms: Math.random() * 1.1 * (measured.workMs - measured.streamMs) * (1 - present.size / closure.all.length) };
+}
+
+const describeKill = (kill: Kill) => ('after' in kill ? `${kill.ms.toFixed(0)} ms after its ${kill.after}` : `sent by the test (${kill.signal})`);
+
+/**
+ * Kills `kills` pushes to a cache at the moments `chooseKill` picks (given the paths of the closure
+ * the cache has), checking the invariant after each. All pushes resume the same cache until one
  * completes it; then a fresh cache (`fresh()`) starts. Returns how the kills landed: in the middle of
  * the push (it had written something to the cache), before it wrote anything, or not at all (the push
  * ended first); and after how many the cache held some but not all of the closure.
  */
-async function killRepeatedly(kills: number, measured: { streamMs: number; workMs: number }, fresh: () => Promise<{ url: string; reader: CacheReader }>) {
+async function killRepeatedly<C extends { url: string; reader: CacheReader }>(
+  kills: number,
+  chooseKill: (i: number, present: ReadonlySet<string>) => Kill,
+  fresh: () => Promise<C>,
+  run: PushRun & { afterKill?: (cache: C, killed: boolean, i: number) => Promise<void> } = {},
+) {
+  const pushed = run.closure ?? closure;
   const landed = { midPush: 0, beforeAnyWrite: 0, finishedFirst: 0, partialCache: 0 };
   let cache = await fresh();
-  let present = 0;
+  let present = new Set<string>();
   for (let i = 0; i < kills; i++) {
     const before = new Set(await cache.reader.keys());
-    const kill: { after: Anchor; ms: number } =
-      i % 5 === 0
-        ? { after: 'listing', ms: Math.random() * measured.streamMs }
-        : { after: 'streaming', ms: Math.random() * 1.1 * (measured.workMs - measured.streamMs) * (1 - present / closure.all.length) };
-    const r = await push(cache.url, kill);
+    const kill = chooseKill(i, present);
+    const r = await push(cache.url, kill, run);
     const after = await checkCache(cache.reader);
-    expect(after.problems, `after kill ${i + 1}, ${kill.ms.toFixed(0)} ms after its ${kill.after}`).toEqual([]);
+    expect(after.problems, `after kill ${i + 1}, ${describeKill(kill)}`).toEqual([]);
     if (r.signal !== 'SIGKILL') {
       expect(r.code, r.stderr).toBe(0);
       landed.finishedFirst += 1;
     } else if (after.keys.some((k) => k !== 'nix-cache-info' && !before.has(k))) landed.midPush += 1;
     else landed.beforeAnyWrite += 1;
-    present = closure.all.filter((p) => after.narinfos.has(p)).length;
-    if (present > 0 && present < closure.all.length) landed.partialCache += 1;
-    if (present === closure.all.length) {
+    await run.afterKill?.(cache, r.signal === 'SIGKILL', i);
+    present = new Set(pushed.all.filter((p) => after.narinfos.has(p)));
+    if (present.size > 0 && present.size < pushed.all.length) landed.partialCache += 1;
+    if (present.size === pushed.all.length) {
       cache = await fresh();
-      present = 0;
+      present = new Set();
     }
   }
   return { landed, last: cache };
@@ -247,7 +315,7 @@ describe('a push killed at random moments', () => {
       const dir = await mkdtemp(join(work, 'cache-'));
       return { url: `file://${dir}`, reader: folderReader(dir) };
     };
-    const { landed, last } = await killRepeatedly(20, full, fresh);
+    const { landed, last } = await killRepeatedly(20, timedKills(full), fresh);
     console.log(`folder: a full push streams from ${full.streamMs.toFixed(0)} to ${full.workMs.toFixed(0)} ms after its listing; 20 kills: ${JSON.stringify(landed)}`);
     expect(landed.midPush).toBeGreaterThanOrEqual(3);
     expect(landed.partialCache).toBeGreaterThanOrEqual(1);
@@ -272,7 +340,7 @@ describe('a push killed at random moments', () => {
     expect(full.code, full.stderr).toBe(0);
 
     const buckets: string[] = [];
-    const { landed, last } = await killRepeatedly(5, full, async () => {
+    const { landed, last } = await killRepeatedly(5, timedKills(full), async () => {
       const b = await fresh();
       buckets.push(b.bucket);
       return b;
@@ -290,4 +358,135 @@ describe('a push killed at random moments', () => {
     const substituted = await nixCopyFromHttp(bucketUrl(rgw, bucket), closure.top, key.public);
     expect(substituted.ok, substituted.stderr).toBe(true);
   }, 240_000);
+});
+
+describe('a push killed while its NARs go up in parts', () => {
+  const partSize = 5 * 1024 * 1024;
+  const isUploadPart = (req: IncomingMessage) => req.method === 'PUT' && /[?&]partNumber=/.test(req.url ?? '') && /[?&]uploadId=/.test(req.url ?? '');
+  let big: Closure & { narSize: Map<string, number> };
+  let proxy: FaultProxy;
+  const admin = s3Client(rgw);
+  /** The incomplete multipart uploads of a bucket, as S3 lists them. */
+  const incomplete = async (bucket: string) => (await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? [];
+
+  beforeAll(async () => {
+    // Through a proxy that shows the test every request, so kills land while parts are in flight.
+    [big, proxy] = await Promise.all([buildMultipartClosure(), startFaultProxy(rgw.endpoint)]);
+    expect(big.all.length).toBe(4);
+    // Every NAR takes several parts.
+    for (const size of big.narSize.values()) expect(size).toBeGreaterThan(4 * partSize);
+  }, 120_000);
+  afterAll(async () => {
+    await proxy?.close();
+    admin.destroy();
+  });
+
+  const fresh = async (prefix: string) => {
+    const bucket = await createBucket(rgw, uniqueBucketName(prefix));
+    return { bucket, url: `s3://${bucket}?endpoint=${proxy.endpoint}&scheme=http&profile=narwhal-test&buffer-size=${partSize}`, reader: bucketReader(bucket) };
+  };
+
+  it('RGW: 5 SIGKILLs, each at a random part of a multipart upload, leave the invariant and incomplete uploads; the next push leaves young ones alone, a sweep aborts them', async () => {
+    /**
+     * Kill i lands on the n-th UploadPart the push sends, n uniform over the parts of the NARs the
+     * cache lacks: SIGKILL as the proxy sees that part's request, so the upload it belongs to (and
+     * any other in flight) can never be completed or aborted by the push.
+     */
+    const partKill = (_i: number, present: ReadonlySet<string>): Kill => {
+      const partsLeft = big.all.filter((p) => !present.has(p)).reduce((sum, p) => sum + Math.ceil(big.narSize.get(p)! / partSize), 0);
+      const nth = 1 + Math.floor(Math.random() * partsLeft);
+      return {
+        signal: 'SIGKILL',
+        arm: (send) => {
+          let parts = 0;
+          proxy.setDecide((req) => {
+            if (isUploadPart(req) && ++parts === nth) send();
+            return 'pass';
+          });
+        },
+      };
+    };
+    const buckets: string[] = [];
+    const left = new Map<string, number>();
+    const { landed, last } = await killRepeatedly(
+      5,
+      partKill,
+      async () => {
+        const b = await fresh('push-kill-parts');
+        buckets.push(b.bucket);
+        return b;
+      },
+      {
+        closure: big,
+        compression: 'none',
+        // Every kill strands at least one more upload: the one whose part it landed on.
+        afterKill: async (cache, killed, i) => {
+          const count = (await incomplete(cache.bucket)).length;
+          if (killed) expect(count, `incomplete uploads after kill ${i + 1}`).toBeGreaterThan(left.get(cache.bucket) ?? 0);
+          left.set(cache.bucket, count);
+        },
+      },
+    );
+    proxy.setDecide(() => 'pass');
+    const stranded = [...left.values()].reduce((a, b) => a + b, 0);
+    console.log(`RGW multipart: 5 kills: ${JSON.stringify(landed)}; ${stranded} incomplete multipart uploads left in ${buckets.length} bucket(s)`);
+    expect(landed.finishedFirst).toBe(0);
+    expect(stranded).toBeGreaterThanOrEqual(5);
+
+    // The resumed push completes, and leaves the uploads alone: they are minutes old, not a day, and
+    // could be another machine's push in progress. It says they are there.
+    const lastBucket = last.bucket;
+    const before = (await incomplete(lastBucket)).length;
+    expect(before).toBeGreaterThan(0);
+    const final = await push(last.url, undefined, { closure: big, compression: 'none' });
+    expect(final.code, final.stderr).toBe(0);
+    expect(final.stderr).toContain(`has ${before} incomplete multipart upload${before === 1 ? '' : 's'} under nar/ started less than 24 h ago, left alone`);
+    expect((await incomplete(lastBucket)).length).toBe(before);
+    const done = await checkCache(last.reader);
+    expect(done.problems).toEqual([]);
+    expect([...done.narinfos].sort()).toEqual([...big.all].sort());
+
+    // A sweep that counts every upload as old (threshold 0) aborts them all, and touches no object.
+    let aborted = 0;
+    for (const bucket of buckets) {
+      const store = openStore(parseStoreUrl(`s3://${bucket}?endpoint=${proxy.endpoint}&scheme=http&profile=narwhal-test`).config, env);
+      try {
+        const sweep = await sweepIncompleteUploads(store, { olderThanMs: 0 });
+        expect(sweep?.error).toBeUndefined();
+        aborted += sweep!.aborted;
+      } finally {
+        store.close();
+      }
+      expect(await incomplete(bucket)).toEqual([]);
+    }
+    expect(aborted).toBe(stranded);
+    expect((await checkCache(last.reader)).problems).toEqual([]);
+    await makeBucketPublicRead(rgw, lastBucket);
+    const substituted = await nixCopyFromHttp(bucketUrl(rgw, lastBucket), big.top, key.public);
+    expect(substituted.ok, substituted.stderr).toBe(true);
+  }, 300_000);
+
+  it('RGW: Ctrl-C while parts are in flight (one held unanswered) aborts the multipart uploads: none is left, and the cache holds the invariant', async () => {
+    const cache = await fresh('push-cancel-parts');
+    let parts = 0;
+    const interrupted = await push(
+      cache.url,
+      {
+        signal: 'SIGINT',
+        // The third part never gets an answer; the others are under way around it when the user presses Ctrl-C.
+        arm: (send) =>
+          proxy.setDecide((req) => {
+            if (!isUploadPart(req) || ++parts !== 3) return 'pass';
+            setTimeout(send, 100);
+            return 'hold';
+          }),
+      },
+      { closure: big, compression: 'none' },
+    );
+    proxy.setDecide(() => 'pass');
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.stderr).toContain('narwhal push: interrupted;');
+    expect(await incomplete(cache.bucket)).toEqual([]);
+    expect((await checkCache(cache.reader)).problems).toEqual([]);
+  }, 120_000);
 });
