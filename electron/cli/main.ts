@@ -1,5 +1,6 @@
 import { ApiError } from '../../shared/api/errors';
 import { caches } from './commands/caches';
+import { copy } from './commands/copy';
 import { key } from './commands/key';
 import { nar } from './commands/nar';
 import { narinfo } from './commands/narinfo';
@@ -28,6 +29,14 @@ const commands: Record<string, { run: CliCommand; synopsis: string; what: string
       '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--write-nar-listing]\n' +
       '                    [--json] [--data-dir DIR]',
     what: 'push the closure of store paths to a cache, signed',
+  },
+  copy: {
+    run: copy,
+    synopsis: 'copy FROM TO PATH... [--key FILE|--key-name NAME] [OPTIONS]',
+    usage:
+      'usage: narwhal copy FROM-URL|NAME TO-URL|NAME PATH... [--key FILE | --key-name NAME]\n' +
+      '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--json] [--data-dir DIR]',
+    what: 'copy the closure of paths from one cache to another',
   },
   sign: {
     run: sign,

@@ -1,5 +1,6 @@
 // What `narwhal push` tells a person: the progress line while it runs and the summary at the end.
 // Pure text from numbers, so it is tested without a push.
+import type { CopySummary } from '../services/copy/copy';
 import type { PushProgress, PushSummary } from '../services/push/push';
 
 /** `12.3 MB`: decimal units, as `du --si` and download tools count, one decimal. */
@@ -31,12 +32,12 @@ export function formatDuration(ms: number): string {
  * NAR bytes read per second since the push began (reading the store is what the whole push waits on:
  * compression and upload keep pace with it or hold it back); the ETA is what is left at that rate.
  */
-export function progressText(p: PushProgress, elapsedMs: number): string {
+export function progressText(p: PushProgress, elapsedMs: number, verb = 'pushing'): string {
   const rate = elapsedMs > 0 ? p.narBytesRead / (elapsedMs / 1000) : 0;
   const left = p.narBytesTotal - p.narBytesRead;
   const eta = rate > 0 && p.narBytesRead > 0 ? formatDuration((left / rate) * 1000) : '–';
   return [
-    `pushing ${p.pathsDone}/${p.pathsTotal} paths`,
+    `${verb} ${p.pathsDone}/${p.pathsTotal} paths`,
     `${mb(p.narBytesRead)}/${mb(p.narBytesTotal)} MB read`,
     `${mb(p.fileBytesUploaded)} MB uploaded`,
     `${mb(rate)} MB/s`,
@@ -69,5 +70,21 @@ export function summaryText(s: PushSummary, context: SummaryContext): string {
     lines.push(context.signedWith ? `Signed with ${context.signedWith.slice(0, context.signedWith.indexOf(':'))}.` : 'Unsigned: Nix substitutes these paths only where require-sigs is off.');
   }
   lines.push('', 'To substitute from this cache, add to nix.conf:', context.nixConf.trimEnd());
+  return lines.join('\n') + '\n';
+}
+
+/** The lines printed after a copy: what was done, then how to use the destination. */
+export function copySummaryText(s: CopySummary, context: Omit<SummaryContext, 'compression'> & { compression?: string; recompressed: boolean }): string {
+  const plural = (n: number) => `${n} path${n === 1 ? '' : 's'}`;
+  const lines: string[] = [];
+  if (s.copied === 0) lines.push(`Nothing to copy: the destination has the closure already (${formatElapsed(s.elapsedMs)}).`);
+  else {
+    const ratio = s.narBytes > 0 ? ` (${((s.fileBytes / s.narBytes) * 100).toFixed(1)}% of the NAR size)` : '';
+    lines.push(`Copied ${plural(s.copied)}${s.skipped > 0 ? `, skipped ${s.skipped} the destination already had` : ''}.`);
+    const how = context.recompressed ? `recompressed to ${context.compression}` : 'kept as the source compressed them';
+    lines.push(`NAR ${formatBytes(s.narBytes)}, uploaded ${formatBytes(s.fileBytes)}, ${how}${ratio}, in ${formatElapsed(s.elapsedMs)}.`);
+    lines.push(context.signedWith ? `Signed with ${context.signedWith.slice(0, context.signedWith.indexOf(':'))}, besides the signatures the paths had.` : 'The signatures the paths had were kept; no key was added.');
+  }
+  lines.push('', 'To substitute from the destination, add to nix.conf:', context.nixConf.trimEnd());
   return lines.join('\n') + '\n';
 }

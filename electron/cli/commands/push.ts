@@ -48,14 +48,14 @@ const options = {
 /** A store setting of the cache's URL (`compression=zstd`), the last one winning as in Nix. */
 const setting = (config: CacheConfig, name: string) => config.settings.findLast(([key]) => key === name)?.[1];
 
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
+export function wholeNumber(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
   return n;
 }
 
 /** The compression and level: the flags, else the store URL's `compression=` and `compression-level=`, else xz at its default level. */
-function chooseCompression(values: { compression?: string; level?: string }, config: CacheConfig): { compression: CompressionMethod; level?: number } {
+export function chooseCompression(values: { compression?: string; level?: string }, config: CacheConfig): { compression: CompressionMethod; level?: number } {
   const fromUrl = setting(config, 'compression');
   const name = values.compression ?? fromUrl ?? 'xz';
   if (!isCompressionMethod(name)) {
