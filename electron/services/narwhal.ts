@@ -13,6 +13,7 @@ import { Listings } from './browse/listings';
 import { JobRegistry } from './jobs/job-registry';
 import { openStore } from './stores/open-store';
 import { LocalStore } from './local-store/local-store';
+import { copyClosure } from './copy/copy';
 import { pushClosure } from './push/push';
 import { formatPublicKey, parsePublicKey } from '../../shared/nix/keys';
 import { parseStorePath } from '../../shared/nix/store-path';
@@ -172,6 +173,40 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
               };
             } finally {
               store.close();
+            }
+          },
+        };
+      },
+    },
+    copy: {
+      run: async ({ fromCacheId, toCacheId, paths, closure, compression, level, keyId }) => {
+        const from = caches.get(fromCacheId);
+        const to = caches.get(toCacheId);
+        if (!isWritable(to.config)) throw new ApiError('read-only', `${to.name} is an HTTP cache, which Narwhal can only read; copy to an S3 bucket or a folder.`);
+        if (cacheIdentity(from.config) === cacheIdentity(to.config)) throw new ApiError('invalid-input', `${from.name} and ${to.name} are the same cache.`);
+        // Resolved before the job starts: a key that cannot sign refuses the copy at once.
+        const signingKey = keyId ? await keys.secretKey(keyId) : undefined;
+        // A path by its name (`<hash>-name` without the hash); a bare hash as it is.
+        const first = paths[0]!.slice(paths[0]!.lastIndexOf('/') + 1).replace(/^[0-9a-df-np-sv-z]{32}-/, '');
+        return {
+          title: `Copy ${first}${paths.length > 1 ? ` and ${paths.length - 1} more` : ''} from ${from.name} to ${to.name}`,
+          // The destination is what the copy changes.
+          subject: cacheIdentity(to.config),
+          run: async ({ signal, progress }) => {
+            const source = openStore(from.config, env);
+            const destination = openStore(to.config, env);
+            try {
+              const summary = await copyClosure({ source, destination, paths, closure, compression, level, signingKey, signal, onProgress: progress });
+              const publicKey = signingKey ? formatPublicKey(signingKey.publicKey) : undefined;
+              return {
+                ...summary,
+                ...(compression ? { recompressedTo: compression } : {}),
+                substituters: publicKey ? makeSnippets(to.config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(to.config)}`,
+                ...(publicKey ? { signedWith: publicKey } : {}),
+              };
+            } finally {
+              source.close();
+              destination.close();
             }
           },
         };

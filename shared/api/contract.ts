@@ -142,6 +142,33 @@ export const pushSummarySchema = z.object({
 });
 export type PushSummaryView = z.output<typeof pushSummarySchema>;
 
+export const copyProgressSchema = z.object({
+  /** Listing the destination, reading the closure's narinfos from the source, then copying NARs. */
+  phase: z.enum(['listing', 'reading', 'copying']),
+  listed: z.number().int(),
+  narinfosRead: z.number().int(),
+  pathsTotal: z.number().int(),
+  pathsDone: z.number().int(),
+  narBytesTotal: z.number().int(),
+  narBytesRead: z.number().int(),
+  fileBytesUploaded: z.number().int(),
+});
+export type CopyProgressView = z.output<typeof copyProgressSchema>;
+
+export const copySummarySchema = z.object({
+  copied: z.number().int(),
+  skipped: z.number().int(),
+  narBytes: z.number().int(),
+  fileBytes: z.number().int(),
+  elapsedMs: z.number().int(),
+  /** The destination's compression when recompressed; absent when the source's bytes were kept. */
+  recompressedTo: z.enum(compressionMethods).optional(),
+  /** What a user needs to substitute from the destination: nix.conf lines. */
+  substituters: z.string(),
+  signedWith: z.string().optional(),
+});
+export type CopySummaryView = z.output<typeof copySummarySchema>;
+
 /** A signing run's failures are listed up to this many (a cache of 100 000 broken narinfos must not make one huge message). */
 export const maxSignFailuresListed = 100;
 
@@ -262,6 +289,26 @@ export const contract = {
       }),
       pushProgressSchema,
       pushSummarySchema,
+    ),
+  },
+  copy: {
+    /**
+     * Copies the closure of `paths` (store paths, base names or hashes) from one saved cache to
+     * another, skipping what the destination has. The source's NAR bytes are kept unless
+     * `compression` asks for another; `keyId` adds that key's signature to the source's.
+     */
+    run: job(
+      z.object({
+        fromCacheId: id,
+        toCacheId: id,
+        paths: z.array(z.string().trim().min(1).max(4096)).min(1).max(1000),
+        closure: z.boolean().default(true),
+        compression: z.enum(compressionMethods).optional(),
+        level: z.number().int().min(0).max(22).optional(),
+        keyId: id.optional(),
+      }),
+      copyProgressSchema,
+      copySummarySchema,
     ),
   },
   sign: {
