@@ -15,6 +15,7 @@ import { openStore } from './stores/open-store';
 import { LocalStore } from './local-store/local-store';
 import { copyClosure } from './copy/copy';
 import { pushClosure } from './push/push';
+import { sweepIncompleteUploads, sweepNote } from './push/sweep-multipart';
 import { formatPublicKey, parsePublicKey } from '../../shared/nix/keys';
 import { parseStorePath } from '../../shared/nix/store-path';
 import { writeNarListingSetting } from '../../shared/push/nar-listing-setting';
@@ -154,6 +155,12 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
               // A cache without nix-cache-info is no cache to Nix: make it one first, as `nix copy` does.
               await ensureCacheInfo(store, signal);
               const present = await cacheHashes(store, { signal });
+              const notes: string[] = [];
+              if (closure.some((info) => !present.has(parseStorePath(info.path).hash))) {
+                // Multipart uploads that killed pushes left in the bucket (a day old) go before new ones start.
+                const note = sweepNote(await sweepIncompleteUploads(store, { signal }));
+                if (note) notes.push(note);
+              }
               const summary = await pushClosure({
                 store,
                 closure,
@@ -170,6 +177,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
                 ...summary,
                 substituters: publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}`,
                 ...(publicKey ? { signedWith: publicKey } : {}),
+                notes,
               };
             } finally {
               store.close();
@@ -196,11 +204,13 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
             const source = openStore(from.config, env);
             const destination = openStore(to.config, env);
             try {
-              const summary = await copyClosure({ source, destination, paths, closure, compression, level, signingKey, signal, onProgress: progress });
+              const notes: string[] = [];
+              const summary = await copyClosure({ source, destination, paths, closure, compression, level, signingKey, signal, onProgress: progress, onNote: (note) => notes.push(note) });
               const publicKey = signingKey ? formatPublicKey(signingKey.publicKey) : undefined;
               return {
                 ...summary,
                 ...(compression ? { recompressedTo: compression } : {}),
+                notes,
                 substituters: publicKey ? makeSnippets(to.config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(to.config)}`,
                 ...(publicKey ? { signedWith: publicKey } : {}),
               };

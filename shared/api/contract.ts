@@ -139,6 +139,8 @@ export const pushSummarySchema = z.object({
   /** What a user needs to substitute from the cache: nix.conf lines. */
   substituters: z.string(),
   signedWith: z.string().optional(),
+  /** What the user should hear that did not stop the work (incomplete uploads found and aborted). */
+  notes: z.array(z.string()).default([]),
 });
 export type PushSummaryView = z.output<typeof pushSummarySchema>;
 
@@ -166,6 +168,8 @@ export const copySummarySchema = z.object({
   /** What a user needs to substitute from the destination: nix.conf lines. */
   substituters: z.string(),
   signedWith: z.string().optional(),
+  /** What the user should hear that did not stop the work (incomplete uploads found and aborted). */
+  notes: z.array(z.string()).default([]),
 });
 export type CopySummaryView = z.output<typeof copySummarySchema>;
 

@@ -75,6 +75,10 @@ export const copy: CliCommand = async (argv, io) => {
       signingKey: key,
       jobs,
       signal,
+      onNote: (note) => {
+        line.done();
+        writeLine(io.stderr, note);
+      },
       onProgress: (p) => {
         const changed = p.phase !== last?.phase || p.pathsDone !== last?.pathsDone;
         last = p;

@@ -17,6 +17,7 @@ import { ensureCacheInfo } from '../push/ensure-cache-info';
 import { narFileKey } from '../push/nar-key';
 import type { PushProgress } from '../push/push';
 import { sweepStaleStaging } from '../push/push';
+import { sweepIncompleteUploads, sweepNote } from '../push/sweep-multipart';
 import { uploadInOrder } from '../push/upload-in-order';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
@@ -40,6 +41,8 @@ export interface CopyOptions {
   jobs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: CopyProgress) => void;
+  /** Things the user should hear that do not stop the copy (incomplete uploads found and aborted). */
+  onNote?: (note: string) => void;
 }
 
 /** The push's progress, plus what comes before the first NAR: listing the destination, reading narinfos. */
@@ -122,6 +125,11 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
   Object.assign(progress, { phase: 'copying', pathsTotal: plan.toPush.length, narBytesTotal: plan.narBytes });
   report();
 
+  if (plan.toPush.length > 0) {
+    // Multipart uploads that killed pushes or copies left in the bucket (a day old) go before new ones start.
+    const note = sweepNote(await sweepIncompleteUploads(destination, { signal }));
+    if (note) options.onNote?.(note);
+  }
   await sweepStaleStaging(tmpdir());
   // Named like a push's staging folder, so the same sweep removes what a killed copy left.
   const stagingDir = await mkdtemp(join(tmpdir(), `narwhal-push-${process.pid}-`));
