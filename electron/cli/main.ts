@@ -35,7 +35,7 @@ const commands: Record<string, { run: CliCommand; synopsis: string; what: string
     synopsis: 'copy FROM TO PATH... [--key FILE|--key-name NAME] [OPTIONS]',
     usage:
       'usage: narwhal copy FROM-URL|NAME TO-URL|NAME PATH... [--key FILE | --key-name NAME]\n' +
-      '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--json] [--data-dir DIR]',
+      '                    [--compression xz|zstd|bzip2|gzip|none] [--level N] [--jobs N] [--no-closure] [--write-nar-listing] [--json] [--data-dir DIR]',
     what: 'copy the closure of paths from one cache to another',
   },
   sign: {

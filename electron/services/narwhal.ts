@@ -205,7 +205,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
             const destination = openStore(to.config, env);
             try {
               const notes: string[] = [];
-              const summary = await copyClosure({ source, destination, paths, closure, compression, level, signingKey, signal, onProgress: progress, onNote: (note) => notes.push(note) });
+              const summary = await copyClosure({ source, destination, paths, closure, compression, level, writeNarListing: writeNarListingSetting(to.config.settings), signingKey, signal, onProgress: progress, onNote: (note) => notes.push(note) });
               const publicKey = signingKey ? formatPublicKey(signingKey.publicKey) : undefined;
               return {
                 ...summary,

@@ -4,6 +4,7 @@ import type { CacheConfig } from '../../../shared/caches/config';
 import { describeConfig, isWritable } from '../../../shared/caches/config';
 import { makeSnippets, substituterUrl } from '../../../shared/keys/snippets';
 import { formatPublicKey } from '../../../shared/nix/keys';
+import { writeNarListingSetting } from '../../../shared/push/nar-listing-setting';
 import type { CopyProgress } from '../../services/copy/copy';
 import { copyClosure } from '../../services/copy/copy';
 import { resolveDataDir } from '../../services/settings/data-dir';
@@ -22,6 +23,7 @@ const options = {
   level: { type: 'string' },
   jobs: { type: 'string' },
   'no-closure': { type: 'boolean', default: false },
+  'write-nar-listing': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
 } as const;
@@ -72,6 +74,7 @@ export const copy: CliCommand = async (argv, io) => {
       closure: !values['no-closure'],
       compression: chosen?.compression,
       level: chosen?.level,
+      writeNarListing: values['write-nar-listing'] || writeNarListingSetting(to.settings),
       signingKey: key,
       jobs,
       signal,

@@ -95,6 +95,16 @@ describe('copyClosure between caches, judged by Nix', () => {
     expect(substituted.ok, substituted.stderr).toBe(true);
   });
 
+  it.each([undefined, 'zstd'] as const)('writes .ls listings byte-identical to the ones Nix writes, when asked (compression %s)', async (compression) => {
+    const withListings = await folder('nix-ls');
+    await nixCopyToFile(withListings, [fixture.top], { compression: 'none', params: { 'write-nar-listing': '1' } });
+    const dest = await folder('dest');
+    await copyClosure({ source: new FileStore(nixCache), destination: new FileStore(dest), paths: [fixture.top], compression, writeNarListing: true });
+    const listings = (await readdir(dest)).filter((name) => name.endsWith('.ls')).sort();
+    expect(listings).toEqual(fixture.all.map((path) => `${hashOf(path)}.ls`).sort());
+    for (const name of listings) expect((await readFile(join(dest, name))).equals(await readFile(join(withListings, name)))).toBe(true);
+  });
+
   it('refuses a NAR that is not what its narinfo says, and writes no narinfo that would need it', async () => {
     const source = await sourceCopy();
     const leafNar = join(source, (await narinfoIn(source, leafOf())).url);

@@ -35,6 +35,8 @@ export interface CopyOptions {
   /** Recompress to this; the source's compression (its bytes as they are) when omitted. */
   compression?: CompressionMethod;
   level?: number;
+  /** Write each copied path's `.ls` listing (the destination URL's `write-nar-listing`, usually). */
+  writeNarListing?: boolean;
   /** Adds this key's signature to every narinfo written; the source's signatures are kept either way. */
   signingKey?: SecretKey;
   /** NARs fetched and uploaded at once (default 2). */
@@ -64,7 +66,7 @@ export interface CopySummary {
 }
 
 /** The destination's narinfo: the source's, pointing at the NAR as copied, with the key's signature added. */
-export function copiedNarinfo(source: Narinfo, staged: StagedCopy, url: string, signingKey?: SecretKey): Narinfo {
+export function copiedNarinfo(source: Narinfo, staged: Omit<StagedCopy, 'listing'>, url: string, signingKey?: SecretKey): Narinfo {
   const { fileHashText: _fileHashText, compressionOmitted: _omitted, ...rest } = source;
   const narinfo: Narinfo = { ...rest, url, compression: staged.compression, fileHash: staged.fileHash, fileSize: staged.fileSize, sigs: [...source.sigs] };
   if (signingKey) {
@@ -133,7 +135,7 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
   await sweepStaleStaging(tmpdir());
   // Named like a push's staging folder, so the same sweep removes what a killed copy left.
   const stagingDir = await mkdtemp(join(tmpdir(), `narwhal-push-${process.pid}-`));
-  const copied = new Map<string, { url: string; staged: StagedCopy }>();
+  const copied = new Map<string, { url: string; staged: Omit<StagedCopy, 'listing'> }>();
   let fileBytes = 0;
   try {
     await uploadInOrder({
@@ -144,6 +146,7 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
         const staged = await stageCopy(source, byPath.get(info.path)!, stagingDir, {
           compression: options.compression,
           level: options.level,
+          writeNarListing: options.writeNarListing,
           signal,
           onNarBytes: (bytes) => {
             progress.narBytesRead += bytes;
@@ -155,7 +158,10 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
           await destination.put(url, createReadStream(staged.file), contentTypes.nar, { signal });
           progress.fileBytesUploaded += staged.fileSize;
           fileBytes += staged.fileSize;
-          copied.set(info.path, { url, staged });
+          // Before the narinfo (the commit point), as a push writes it.
+          if (staged.listing) await destination.put(`${parseStorePath(info.path).hash}.ls`, staged.listing, contentTypes.listing, { signal });
+          const { listing: _sent, ...kept } = staged;
+          copied.set(info.path, { url, staged: kept });
         } finally {
           await rm(staged.file, { force: true });
         }

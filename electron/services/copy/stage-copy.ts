@@ -7,11 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../../../shared/api/errors';
 import type { Hash } from '../../../shared/nix/hash';
 import { formatHash, hashEquals } from '../../../shared/nix/hash';
+import { encodeNarListing } from '../../../shared/nix/nar-listing';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import type { CodecStream } from '../compress/compress';
 import { createCompressor, createDecompressor } from '../compress/compress';
 import type { CompressionMethod } from '../compress/methods';
 import { COMPRESSION_METHODS, isCompressionMethod } from '../compress/methods';
+import { ListingTap } from '../push/listing-tap';
 import type { StagedNar } from '../push/stage-nar';
 import type { CacheStore } from '../stores/cache-store';
 
@@ -19,6 +21,8 @@ export interface StageCopyOptions {
   /** The destination's compression; the source's when omitted (its bytes are then kept as they are). */
   compression?: CompressionMethod;
   level?: number;
+  /** Also build the `.ls` listing of the NAR, from the decompressed bytes on their way. */
+  writeNarListing?: boolean;
   signal?: AbortSignal;
   /** NAR bytes decompressed so far, as they come. */
   onNarBytes?: (bytes: number) => void;
@@ -82,10 +86,17 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
     options.onNarBytes?.(chunk.byteLength);
   };
   let recompressor: CodecStream | undefined;
+  const tap = options.writeNarListing ? new ListingTap() : undefined;
   try {
     if (to === from) {
-      // The decompressed side is only counted and hashed (in its worker), never kept.
-      decompressor.on('data', countNar);
+      // The decompressed side is only counted, hashed (in its worker) and listed, never kept.
+      decompressor.on('data', (chunk: Uint8Array) => {
+        countNar(chunk);
+        if (!tap) return;
+        // The listing may fall behind by a few chunks; beyond that the decompressor waits for it.
+        decompressor.pause();
+        void tap.write(chunk).then(() => decompressor.resume());
+      });
       decompressor.on('error', () => {}); // its failure surfaces through `digests` below
       await pipeline(teeInto(body, decompressor), createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal });
     } else {
@@ -93,6 +104,7 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
       const counted = async function* (nar: AsyncIterable<Uint8Array>) {
         for await (const chunk of nar) {
           countNar(chunk);
+          await tap?.write(chunk);
           yield chunk;
         }
       };
@@ -109,8 +121,11 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
       throw new ApiError('bad-format', `The NAR of ${path} in ${source.description} (${narinfo.url}) is not what its narinfo says: ${problems.join('; ')}. Nothing of this path was copied.`);
     }
     const out = recompressor ? (await recompressor.digests).output : fileDigest;
-    return { file, compression: to, narHash: narDigest.hash, narSize: narDigest.size, fileHash: out.hash, fileSize: out.size };
+    tap?.end();
+    const listing = tap ? encodeNarListing(await tap.listing) : undefined;
+    return { file, compression: to, narHash: narDigest.hash, narSize: narDigest.size, fileHash: out.hash, fileSize: out.size, ...(listing ? { listing } : {}) };
   } catch (e) {
+    tap?.end();
     await rm(file, { force: true });
     // A codec that fails on the bytes (not xz, truncated) says so; name the path and the cache.
     if (e instanceof ApiError || (e as Error).name === 'AbortError') throw e;
