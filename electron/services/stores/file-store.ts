@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import { mapConcurrent } from '../util/map-concurrent';
@@ -172,9 +172,14 @@ export class FileStore implements CacheStore {
     await mkdir(this.root, { recursive: true });
   }
 
+  /**
+   * Opening the folder fails as reading it would (missing, not a folder, no permission) without
+   * reading its entries: put() checks this on every write, and listing 100 000 narinfos per write
+   * made signing or pushing to a big folder cache quadratic.
+   */
   private async assertRootExists(): Promise<void> {
     try {
-      await readdir(this.root);
+      await (await opendir(this.root)).close();
     } catch (e) {
       throw this.mapError(e);
     }
