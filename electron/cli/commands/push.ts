@@ -14,6 +14,7 @@ import { writeNarListingSetting } from '../../../shared/push/nar-listing-setting
 import { ensureCacheInfo } from '../../services/push/ensure-cache-info';
 import { cacheHashes } from '../../services/browse/list-paths';
 import { nixStoreDir } from '../../services/caches/cache-service';
+import { compressionPool } from '../../services/compress/compress';
 import type { CompressionMethod } from '../../services/compress/methods';
 import { COMPRESSION_METHODS, isCompressionMethod, levelRange } from '../../services/compress/methods';
 import { KeyStore } from '../../services/keys/key-store';
@@ -165,6 +166,8 @@ export const push: CliCommand = async (argv, io) => {
   let last: PushProgress | undefined;
   const store = openStore(config, io.env);
   try {
+    // The compression workers boot while the closure is read and the cache listed.
+    compressionPool().prestart();
     const local = new LocalStore({ env: io.env, home: io.env.HOME });
     const paths: string[] = [];
     for (const input of inputs) paths.push((await local.resolveUserPath(input, { cwd: io.cwd })).storePath);

@@ -219,6 +219,7 @@ class Job {
   /** @param {{ job: number, method: string, mode: 'compress' | 'decompress', level?: number, threads: number }} spec */
   constructor(spec) {
     this.id = spec.job;
+    this.method = spec.method;
     this.inHash = createHash('sha256');
     this.outHash = createHash('sha256');
     this.inSize = 0;
@@ -238,7 +239,15 @@ class Job {
     this.inHash.update(buf);
     this.inSize += buf.length;
     this.codec.write(buf, (err) => {
-      if (!err && job === this) port.postMessage({ t: 'ack', job: this.id });
+      if (err || job !== this) return;
+      // The codec is done with the chunk (each one copies or consumes its input before calling back),
+      // so its memory goes back to the main side for the next batch. Not with none: its "codec" passes
+      // the very chunk on as output.
+      if (this.method !== 'none' && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength) {
+        port.postMessage({ t: 'ack', job: this.id, chunk }, [chunk.buffer]);
+      } else {
+        port.postMessage({ t: 'ack', job: this.id });
+      }
     });
   }
 

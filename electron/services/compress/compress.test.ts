@@ -241,6 +241,31 @@ describe('flow control and cancellation', { timeout: 30_000 }, () => {
     }
   });
 
+  it('input batches the workers give back are reused without mixing bytes of streams running at once', async () => {
+    // Each codec hands its input back once it is done with it (gzip's zlib and bzip2's pipe finish
+    // with it later than the synchronous ones); several MiB per stream, so batches go round many times.
+    for (const [method, level] of [['zstd', 3], ['xz', 1], ['gzip', 6], ['bzip2', 1], ['none', undefined]] as const) {
+      const inputs = [0, 1, 2].map((k) => Buffer.concat([Buffer.from(`stream ${k}\n`), sample((5 << 20) + k * 12345)]));
+      const outs = await Promise.all(inputs.map((b) => run(createCompressor(method, { level, pool }), b)));
+      outs.forEach((o, i) => expect(sha256hex(method === 'none' ? o : tool(REFERENCE[method].decompress, o)), `${method} stream ${i}`).toBe(sha256hex(inputs[i]!)));
+    }
+  });
+
+  it('prestart boots workers ahead of the jobs, never more than the pool holds, and jobs then use them', async () => {
+    const own = createCompressionPool(2);
+    try {
+      own.prestart(5);
+      expect(own.started).toBe(2);
+      const input = sample(300_000);
+      const outs = await Promise.all([0, 1, 2].map(() => run(createCompressor('zstd', { pool: own }), input)));
+      outs.forEach((o) => expect(sha256hex(tool(REFERENCE.zstd.decompress, o))).toBe(sha256hex(input)));
+      expect(own.started).toBe(2);
+    } finally {
+      await own.close();
+    }
+    expect(own.started).toBe(0);
+  });
+
   it('more jobs than workers wait their turn, and all finish', async () => {
     const own = createCompressionPool(1);
     try {
