@@ -90,7 +90,8 @@ export async function readNarinfo(store: CacheStore, target: Target, signal: Abo
   if (!bytes) return { reason: `the cache has no ${key}` };
   let info: Narinfo;
   try {
-    info = parseNarinfo(Buffer.from(bytes).toString('utf8'), { source: key });
+    // No source in the parser's message: the reason names the narinfo once, ahead of it.
+    info = parseNarinfo(Buffer.from(bytes).toString('utf8'), { source: '' });
   } catch (e) {
     return { reason: `${key} is not a valid narinfo: ${(e as Error).message}` };
   }

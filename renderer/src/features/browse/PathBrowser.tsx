@@ -4,6 +4,7 @@ import type { CacheView } from '../../../../shared/api/contract';
 import type { ApiError } from '../../../../shared/api/errors';
 import { api } from '../../api/client';
 import { useJobsPanel } from '../jobs/jobs-store';
+import { SignDialog } from '../sign/SignDialog';
 import { copyText } from '../../ui/clipboard';
 import { CopyButton } from '../../ui/CopyButton';
 import { formatCount, plural } from '../../ui/format';
@@ -30,6 +31,7 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
   const listRef = useRef<PathListHandle>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [scrollbarWidth, setScrollbarWidth] = useState(0);
+  const [signing, setSigning] = useState(false);
 
   // Typing stays responsive while 100 000 rows are filtered behind it.
   const filterText = useDeferredValue(view.filter);
@@ -147,10 +149,23 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
             </button>
           </>
         )}
+        {cache.writable && (
+          <button type="button" className="button" onClick={() => setSigning(true)}>
+            Sign paths…
+          </button>
+        )}
         <button type="button" className="button" onClick={refresh} disabled={listing.listing}>
           {listing.listing ? 'Listing…' : 'Refresh'}
         </button>
       </div>
+      {signing && (
+        <SignDialog
+          cache={cache}
+          // The selected path, as the starting point; its hash alone when its name is not loaded.
+          initialPaths={selectedVisible && view.selected ? [selectedName ? storePathOf(view.selected, selectedName) : view.selected] : []}
+          onClose={() => setSigning(false)}
+        />
+      )}
 
       {total !== undefined && total > 0 && ((filter.text !== '' && !filter.hash && !looksLikeHash(filter.text) && names.size < total) || loadingAll) && (
         <div className="names-hint" role="status" aria-label="Names">

@@ -24,4 +24,14 @@ describe('describeJob', () => {
     expect(describeJob({ ...push, state: 'cancelled', progress: { phase: 'pushing', ...counts } })).toEqual({ detail: '1 of 4 paths pushed' });
     expect(describeJob({ ...push, state: 'done', progress: { phase: 'pushing', ...counts }, output: { pushed: 4, skipped: 2 } })).toEqual({ fraction: 1, detail: '4 paths pushed, 2 already there' });
   });
+
+  it('says how far signing got, by paths looked at, and what it did', () => {
+    const sign = { ...base, kind: 'sign.run' };
+    expect(describeJob({ ...sign, progress: { phase: 'listing', listed: 3 } })).toEqual({ detail: 'Listing the cache: 3 narinfos so far' });
+    expect(describeJob({ ...sign, progress: { phase: 'closure', found: 2, failed: 0 } })).toEqual({ detail: 'Following references in the cache: 2 paths found' });
+    const signing = { phase: 'signing', done: 1, total: 4, signed: 1, alreadySigned: 0, failed: 0 };
+    expect(describeJob({ ...sign, progress: signing })).toEqual({ fraction: 0.25, detail: '1 of 4 paths looked at: 1 signed, 0 signed already' });
+    expect(describeJob({ ...sign, state: 'cancelled', progress: signing })).toEqual({ detail: '1 of 4 paths looked at: 1 signed, 0 signed already' });
+    expect(describeJob({ ...sign, state: 'done', progress: signing, output: { signed: 3, alreadySigned: 1, failedCount: 2 } })).toEqual({ fraction: 1, detail: '3 paths signed, 1 signed already, 2 failed' });
+  });
 });

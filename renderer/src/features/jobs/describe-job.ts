@@ -1,5 +1,7 @@
 import type { JobView } from '../../../../shared/api/jobs';
+import type { SignProgressView } from '../../../../shared/api/contract';
 import { formatCount, plural } from '../../ui/format';
+import { signFraction, signProgressText } from '../sign/sign-text';
 
 export interface JobDescription {
   /** 0..1 when the job knows how far it is; undefined for an indeterminate bar. */
@@ -37,6 +39,20 @@ export function describeJob(job: JobView): JobDescription {
       const read = num(progress?.narBytesRead) ?? 0;
       const total = num(progress?.narBytesTotal) ?? 0;
       return { ...(total > 0 && job.state === 'running' ? { fraction: Math.min(1, read / total) } : {}), detail: `${formatCount(pathsDone)} of ${plural(pathsTotal, 'path')} pushed` };
+    }
+    case 'sign.run': {
+      // Signing narinfos already in a cache: paths looked at of those found; the counts when done.
+      if (job.state === 'done') {
+        const failed = num(output?.failedCount) ?? 0;
+        return {
+          fraction: 1,
+          detail: `${plural(num(output?.signed) ?? 0, 'path')} signed, ${formatCount(num(output?.alreadySigned) ?? 0)} signed already${failed ? `, ${formatCount(failed)} failed` : ''}`,
+        };
+      }
+      if (job.state === 'queued') return { detail: 'Waiting for other jobs to finish' };
+      const sign = progress as SignProgressView | undefined;
+      const fraction = job.state === 'running' ? signFraction(sign) : undefined;
+      return { ...(fraction !== undefined ? { fraction } : {}), detail: signProgressText(sign) };
     }
   }
   const done = num(progress?.done);
