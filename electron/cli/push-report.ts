@@ -1,5 +1,7 @@
 // What `narwhal push` tells a person: the progress line while it runs and the summary at the end.
 // Pure text from numbers, so it is tested without a push.
+import type { CacheConfig } from '../../shared/caches/config';
+import { makeSnippets, substituterUrl } from '../../shared/keys/snippets';
 import type { CopySummary } from '../services/copy/copy';
 import type { PushProgress, PushSummary } from '../services/push/push';
 
@@ -87,4 +89,23 @@ export function copySummaryText(s: CopySummary, context: Omit<SummaryContext, 'c
   }
   lines.push('', 'To substitute from the destination, add to nix.conf:', context.nixConf.trimEnd());
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Progress as JSON lines for `--json`: at most ten a second, but every event marked `force` (a path
+ * finished, a new phase) gets its own line, so a consumer never misses a step.
+ */
+export function jsonProgress(emit: (event: Record<string, unknown>) => void): (progress: object, force: boolean) => void {
+  let last = -Infinity;
+  return (progress, force) => {
+    const now = performance.now();
+    if (!force && now - last < 100) return;
+    last = now;
+    emit({ event: 'progress', ...progress });
+  };
+}
+
+/** The nix.conf lines that let a machine substitute from `config`, trusting the key that signed (when one did). */
+export function nixConfLines(config: CacheConfig, publicKey: string | undefined): string {
+  return publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}\n`;
 }

@@ -76,6 +76,12 @@ export function signNarinfo(info: FingerprintInput, secretKey: SecretKey): strin
   return formatSignature({ keyName: secretKey.name, bytes: signDetached(secretKey, message) });
 }
 
+/** Adds the key's signature to a narinfo's `sigs` (a narinfo has at most one signature per key). */
+export function addSignature(info: FingerprintInput & { sigs: string[] }, secretKey: SecretKey): void {
+  const sig = signNarinfo(info, secretKey);
+  if (!info.sigs.includes(sig)) info.sigs.push(sig);
+}
+
 /**
  * The result for one `Sig`:
  * - `valid`: a trusted key of that name verifies it;

@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../../../shared/api/errors';
 import type { CacheConfig } from '../../../shared/caches/config';
 import { describeConfig, isWritable } from '../../../shared/caches/config';
-import { makeSnippets, substituterUrl } from '../../../shared/keys/snippets';
 import { formatPublicKey } from '../../../shared/nix/keys';
 import { writeNarListingSetting } from '../../../shared/push/nar-listing-setting';
 import type { CopyProgress } from '../../services/copy/copy';
@@ -12,7 +11,7 @@ import { openStore } from '../../services/stores/open-store';
 import type { CliCommand } from '../io';
 import { UsageError, writeLine } from '../io';
 import { groupDigits, progressLine } from '../progress';
-import { copySummaryText, progressText } from '../push-report';
+import { copySummaryText, jsonProgress, nixConfLines, progressText } from '../push-report';
 import { storeTarget } from '../store-target';
 import { chooseCompression, interruption, signingKey, wholeNumber } from './push';
 
@@ -62,7 +61,7 @@ export const copy: CliCommand = async (argv, io) => {
   const emit = (event: Record<string, unknown>) => writeLine(io.stdout, JSON.stringify(event));
   const line = json ? { update: () => undefined, done: () => undefined } : progressLine(io.stderr);
   let last: CopyProgress | undefined;
-  let lastJson = -Infinity;
+  const progressLines = jsonProgress(emit);
   let copyStarted = 0;
   const source = openStore(from, io.env);
   const destination = openStore(to, io.env);
@@ -91,17 +90,13 @@ export const copy: CliCommand = async (argv, io) => {
           if (p.phase === 'reading') return line.update(`reading the closure from the source: ${groupDigits(p.narinfosRead)} narinfos…`);
           return line.update(progressText(p, performance.now() - copyStarted, 'copying'));
         }
-        // At most ten lines a second, but every phase change and finished path gets its own.
-        const now = performance.now();
-        if (!changed && now - lastJson < 100) return;
-        lastJson = now;
-        emit({ event: 'progress', ...p });
+        progressLines(p, changed);
       },
     });
     line.done();
     summary.elapsedMs = Math.round(performance.now() - commandStarted);
     const publicKey = key ? formatPublicKey(key.publicKey) : undefined;
-    const nixConf = publicKey ? makeSnippets(to, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(to)}\n`;
+    const nixConf = nixConfLines(to, publicKey);
     if (json) emit({ event: 'done', ...summary, compression: chosen?.compression ?? 'kept', nixConf, ...(publicKey ? { signedWith: publicKey } : {}) });
     else io.stdout.write(copySummaryText(summary, { compression: chosen?.compression, recompressed: chosen !== undefined, nixConf, signedWith: publicKey }));
     return 0;

@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../../../shared/api/errors';
 import type { CacheConfig } from '../../../shared/caches/config';
 import { describeConfig, isWritable } from '../../../shared/caches/config';
-import { makeSnippets, substituterUrl } from '../../../shared/keys/snippets';
 import type { LocalPathInfo } from '../../../shared/nix/closure';
 import type { SecretKey } from '../../../shared/nix/keys';
 import { formatPublicKey, parseSecretKey } from '../../../shared/nix/keys';
@@ -30,7 +29,7 @@ import { UsageError, writeLine } from '../io';
 import { describeIoError, isExpectedIoError } from '../io-errors';
 import { signingKeyNamed } from '../named-key';
 import { groupDigits, progressLine } from '../progress';
-import { progressText, summaryText } from '../push-report';
+import { jsonProgress, nixConfLines, progressText, summaryText } from '../push-report';
 import { storeTarget } from '../store-target';
 
 const options = {
@@ -196,7 +195,7 @@ export const push: CliCommand = async (argv, io) => {
     }
 
     const started = performance.now();
-    let lastJson = -Infinity;
+    const progressLines = jsonProgress(emit);
     const summary = await pushClosure({
       store,
       closure,
@@ -210,18 +209,14 @@ export const push: CliCommand = async (argv, io) => {
       onProgress: (p) => {
         const pathDone = p.pathsDone !== last?.pathsDone;
         last = p;
-        if (!json) return line.update(progressText(p, performance.now() - started));
-        // At most ten lines a second, but every finished path gets its own.
-        const now = performance.now();
-        if (!pathDone && now - lastJson < 100) return;
-        lastJson = now;
-        emit({ event: 'progress', ...p });
+        if (json) progressLines(p, pathDone);
+        else line.update(progressText(p, performance.now() - started));
       },
     });
     line.done();
     summary.elapsedMs = Math.round(performance.now() - commandStarted);
     const publicKey = key ? formatPublicKey(key.publicKey) : undefined;
-    const nixConf = publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}\n`;
+    const nixConf = nixConfLines(config, publicKey);
     if (json) emit({ event: 'done', ...summary, compression, nixConf, ...(publicKey ? { signedWith: publicKey } : {}) });
     else io.stdout.write(summaryText(summary, { compression, nixConf, signedWith: publicKey }));
     return 0;

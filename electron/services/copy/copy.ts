@@ -7,7 +7,7 @@ import { FormatError } from '../../../shared/nix/errors';
 import type { SecretKey } from '../../../shared/nix/keys';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import { narinfoKey, serialiseNarinfo } from '../../../shared/nix/narinfo';
-import { signNarinfo } from '../../../shared/nix/signature';
+import { addSignature } from '../../../shared/nix/signature';
 import { parseStorePath } from '../../../shared/nix/store-path';
 import { planPush } from '../../../shared/push/plan';
 import { cacheHashes } from '../browse/list-paths';
@@ -69,11 +69,8 @@ export interface CopySummary {
 export function copiedNarinfo(source: Narinfo, staged: Omit<StagedCopy, 'listing'>, url: string, signingKey?: SecretKey): Narinfo {
   const { fileHashText: _fileHashText, compressionOmitted: _omitted, ...rest } = source;
   const narinfo: Narinfo = { ...rest, url, compression: staged.compression, fileHash: staged.fileHash, fileSize: staged.fileSize, sigs: [...source.sigs] };
-  if (signingKey) {
-    // The fingerprint (path, NarHash, NarSize, references) is the source's, checked against the NAR.
-    const sig = signNarinfo(narinfo, signingKey);
-    if (!narinfo.sigs.includes(sig)) narinfo.sigs.push(sig);
-  }
+  // The fingerprint (path, NarHash, NarSize, references) is the one the NAR was checked against.
+  if (signingKey) addSignature(narinfo, signingKey);
   return narinfo;
 }
 
@@ -155,7 +152,7 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
         });
         try {
           const url = narFileKey(staged.fileHash, staged.compression);
-          await destination.put(url, createReadStream(staged.file), contentTypes.nar, { signal });
+          await destination.put(url, createReadStream(staged.file, { highWaterMark: 1 << 20 }), contentTypes.nar, { signal });
           progress.fileBytesUploaded += staged.fileSize;
           fileBytes += staged.fileSize;
           // Before the narinfo (the commit point), as a push writes it.

@@ -76,6 +76,14 @@ export class HttpStore implements CacheStore {
     return new ApiError('unreachable', `Cannot reach ${this.baseUrl} (${cause?.code ?? cause?.message ?? (e as Error).message})${tries}.`);
   }
 
+  /** Whether a GET found the object: 404 and 403 mean missing, as Nix reads them; another failure throws. */
+  private async found(response: Response, key: string): Promise<boolean> {
+    if (response.ok) return true;
+    await response.body?.cancel();
+    if (response.status === 404 || response.status === 403) return false;
+    throw new ApiError('internal', `${this.baseUrl}/${key} answered HTTP ${response.status}.`);
+  }
+
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array | null> {
     assertSafeKey(key);
     const limit = options.maxBytes ?? defaultReadLimit(key);
@@ -83,14 +91,7 @@ export class HttpStore implements CacheStore {
       key,
       'GET',
       async (response) => {
-        if (response.status === 404 || response.status === 403) {
-          await response.body?.cancel();
-          return null;
-        }
-        if (!response.ok) {
-          await response.body?.cancel();
-          throw new ApiError('internal', `${this.baseUrl}/${key} answered HTTP ${response.status}.`);
-        }
+        if (!(await this.found(response, key))) return null;
         const declared = Number(response.headers.get('content-length') ?? NaN);
         if (limit !== undefined && declared > limit) {
           await response.body?.cancel();
@@ -111,14 +112,7 @@ export class HttpStore implements CacheStore {
       key,
       'GET',
       async (response) => {
-        if (response.status === 404 || response.status === 403) {
-          await response.body?.cancel();
-          return null;
-        }
-        if (!response.ok) {
-          await response.body?.cancel();
-          throw new ApiError('internal', `${this.baseUrl}/${key} answered HTTP ${response.status}.`);
-        }
+        if (!(await this.found(response, key))) return null;
         return response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
       },
       options.signal,
