@@ -410,7 +410,8 @@ function SignSummary({ job, summary, onAgain, onClose }: { job: JobView; summary
               {summary.failed.map((failure) => (
                 <li key={failure.path} className="sign__failure">
                   <code className="sign__failure-path">{failure.path}</code>
-                  <span className="sign__failure-reason">{failure.reason}</span>
+                  {/* The path is on the line above: a reason that starts with it says the rest. */}
+                  <span className="sign__failure-reason">{failure.reason.startsWith(`${failure.path} `) ? failure.reason.slice(failure.path.length + 1) : failure.reason}</span>
                 </li>
               ))}
             </ul>
