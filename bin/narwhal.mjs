@@ -33,5 +33,6 @@ if (process.env.NARWHAL_CLI !== 'sources' && bundleIsCurrent()) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../electron/cli/entry.ts');
+  const { main } = await import('../electron/cli/entry.ts');
+  await main();
 }

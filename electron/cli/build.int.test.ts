@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,9 +42,11 @@ afterAll(async () => {
 
 describe('the bundled narwhal command', () => {
   it('is one file with its worker and the list of what it was built from', async () => {
-    expect((await readdir(out)).sort()).toEqual(['build-inputs.json', 'compress-worker.mjs', 'narwhal.mjs', 'narwhal.mjs.map']);
+    expect((await readdir(out)).sort()).toEqual(['build-inputs.json', 'compress-worker.mjs', 'narwhal.cjs', 'narwhal.cjs.cache', 'narwhal.cjs.map', 'narwhal.mjs']);
     const manifest = JSON.parse(await readFile(join(out, 'build-inputs.json'), 'utf8')) as { builtAt: number; inputs: string[] };
-    expect(manifest.inputs).toEqual(expect.arrayContaining(['electron/cli/entry.ts', 'electron/cli/main.ts', 'electron/services/compress/compress-worker.mjs', 'electron/cli/build.mjs']));
+    expect(manifest.inputs).toEqual(
+      expect.arrayContaining(['electron/cli/entry.ts', 'electron/cli/main.ts', 'electron/services/compress/compress-worker.mjs', 'electron/cli/bundle-loader.mjs', 'electron/cli/build.mjs']),
+    );
     expect(manifest.inputs.some((input) => input.startsWith('node_modules/') && input !== 'node_modules/.package-lock.json')).toBe(false);
     expect(manifest.builtAt).toBeLessThanOrEqual(Date.now());
   });
@@ -54,6 +56,24 @@ describe('the bundled narwhal command', () => {
     expect(help).toMatchObject({ status: 0, stderr: '' });
     expect(help.stdout).toMatch(/^usage: narwhal COMMAND \[ARGS\]\n/);
     expect(help.stdout).toContain('narwhal push STORE-URL|NAME PATH...');
+  });
+
+  it("starts from the code cache the build made, and remakes a cache that is not this bundle's", async () => {
+    const cacheFile = join(out, 'narwhal.cjs.cache');
+    const identity = async () => (await readFile(cacheFile)).subarray(0, 64).toString('latin1').split('\n')[0];
+    const { ino, size, mtimeMs } = await stat(join(out, 'narwhal.cjs'));
+    expect(await identity()).toBe(`${ino}:${size}:${mtimeMs}`);
+    const made = (await stat(cacheFile)).mtimeMs;
+    expect((await run(['--help'])).status).toBe(0);
+    expect((await stat(cacheFile)).mtimeMs).toBe(made); // taken as it is
+    // Compiled code V8 would take (its own check compares only the source's length), labelled as made
+    // from another file: a rebuilt bundle of the same length must not run it.
+    const saved = await readFile(cacheFile);
+    await writeFile(cacheFile, Buffer.concat([Buffer.from(`1:${size}:1\n`), saved.subarray(saved.indexOf(10) + 1)]));
+    const help = await run(['--help']);
+    expect(help).toMatchObject({ status: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^usage: narwhal COMMAND/);
+    expect(await identity()).toBe(`${ino}:${size}:${mtimeMs}`);
   });
 
   it.each(['zstd', 'xz'] as const)('pushes a closure to a folder cache with %s (worker and codec found from the bundle); Nix substitutes it', async (compression) => {

@@ -1,20 +1,25 @@
-// Bundles the `narwhal` command (electron/cli/entry.ts) into one ESM file, dist/cli/narwhal.mjs, which
-// Node starts without tsx: a command line that runs 0.1-0.2 s sooner, which counts for every CI step.
+// Bundles the `narwhal` command (electron/cli/entry.ts), which Node then starts without tsx: a
+// command line that runs in a fraction of the time, which counts for every CI step.
 //
-//   node electron/cli/build.mjs [--outdir DIR]      (npm run build:cli)
+//   node electron/cli/build.mjs [--outdir DIR]      (npm run build:cli; DIR defaults to dist/cli)
 //
-// Next to the bundle go:
+// In DIR:
+// - narwhal.mjs, the program (electron/cli/bundle-loader.mjs): it runs narwhal.cjs from V8's code cache;
+// - narwhal.cjs, the bundle (CommonJS in form, for the code cache; see bundle-loader.mjs), its source
+//   map, and narwhal.cjs.cache, the code cache, made here by running `--help` once;
 // - compress-worker.mjs, which worker_threads starts as a file of its own (compress.ts resolves it
 //   relative to the module that runs, so it must sit next to the bundle); the native codecs it loads
-//   (zstd-napi, node-liblzma) stay in node_modules, found from there as from the sources;
+//   (zstd-napi, node-liblzma) stay in node_modules, found from there as from the sources, so DIR must
+//   be inside the repository (or the installed package);
 // - build-inputs.json: when the bundle was built and from which files, so bin/narwhal.mjs runs the
 //   bundle only while none of them changed since (else the sources, through tsx).
 //
 // Files are written under temporary names and renamed, so a `narwhal` starting during a rebuild
-// reads either the old bundle or the new one, never half of one; build-inputs.json goes last.
+// reads either the old bundle or the new one; build-inputs.json goes last.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,42 +51,50 @@ const builtAt = Date.now();
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['electron/cli/entry.ts'],
-  outfile: join(outdir, 'narwhal.mjs'),
+  outfile: join(outdir, 'narwhal.cjs'),
   bundle: true,
   platform: 'node',
   target: 'node20.19',
-  format: 'esm',
+  format: 'cjs',
+  // The loader passes the bundle's own URL; `import()` of Node's modules (two in the AWS SDK) becomes
+  // require(), which a script run by the vm module has (it has no module loader for import()).
+  define: { 'import.meta.url': '__narwhalModuleUrl' },
+  supported: { 'dynamic-import': false },
   // Less to parse at every start; identifiers are kept so a stack trace still names our functions.
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: 'linked',
   metafile: true,
   write: false,
-  // CommonJS packages in the bundle (the AWS SDK) call require() for Node's own modules.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __narwhalCreateRequire } from 'node:module'; const require = __narwhalCreateRequire(import.meta.url);" },
   plugins: [rendererDirFromBundle],
   logLevel: 'warning',
 });
 
 await mkdir(outdir, { recursive: true });
 /** Writes a file under a temporary name, then renames it into place. */
-async function replace(file, contents, mode) {
+async function replace(file, contents, mode = 0o644) {
   const temporary = `${file}.tmp-${process.pid}`;
   await writeFile(temporary, contents, { mode });
   await rename(temporary, file);
 }
-for (const file of result.outputFiles) await replace(file.path, file.contents, file.path.endsWith('.mjs') ? 0o755 : 0o644);
+for (const file of result.outputFiles) await replace(file.path, file.contents);
 const worker = 'electron/services/compress/compress-worker.mjs';
-await copyFile(join(root, worker), join(outdir, 'compress-worker.mjs.tmp'));
-await rename(join(outdir, 'compress-worker.mjs.tmp'), join(outdir, 'compress-worker.mjs'));
+const loader = 'electron/cli/bundle-loader.mjs';
+await replace(join(outdir, 'compress-worker.mjs'), await readFile(join(root, worker)));
+// The cache of the previous bundle is of no use to this one (the loader would not take it): made afresh.
+await rm(join(outdir, 'narwhal.cjs.cache'), { force: true });
+await replace(join(outdir, 'narwhal.mjs'), await readFile(join(root, loader)), 0o755);
+execFileSync(process.execPath, [join(outdir, 'narwhal.mjs'), '--help'], { stdio: 'ignore' });
 
-// Every file whose change makes the bundle stale: the sources bundled, the worker, this script, and
-// the installed packages (npm rewrites node_modules/.package-lock.json on every install).
+// Every file whose change makes the bundle stale: the sources bundled, the worker, the loader, this
+// script, and the installed packages (npm rewrites node_modules/.package-lock.json on every install).
 const inputs = [
   ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/')),
   worker,
+  loader,
   'electron/cli/build.mjs',
   ...(existsSync(join(root, 'node_modules/.package-lock.json')) ? ['node_modules/.package-lock.json'] : []),
 ].sort();
-await replace(join(outdir, 'build-inputs.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`, 0o644);
-console.log(`${relative(process.cwd(), join(outdir, 'narwhal.mjs'))}: ${(result.outputFiles.find((f) => f.path.endsWith('.mjs')).contents.length / 2 ** 20).toFixed(1)} MiB from ${Object.keys(result.metafile.inputs).length} modules`);
+await replace(join(outdir, 'build-inputs.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
+const size = result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents.length;
+console.log(`${relative(process.cwd(), join(outdir, 'narwhal.mjs'))}: ${(size / 2 ** 20).toFixed(1)} MiB bundle from ${Object.keys(result.metafile.inputs).length} modules`);
