@@ -47,6 +47,25 @@ const rendererDirFromBundle = {
   },
 };
 
+/**
+ * Packages with native code (a binding.gyp: better-sqlite3, zstd-napi, node-liblzma) find their
+ * compiled .node file relative to their own folder, which a bundle would not be: they are left in
+ * node_modules and required from there at run time.
+ */
+const nativePackagesExternal = {
+  name: 'native-packages-external',
+  setup(b) {
+    const native = new Map();
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return undefined;
+      const parts = args.path.split('/');
+      const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      if (!native.has(name)) native.set(name, existsSync(join(root, 'node_modules', name, 'binding.gyp')));
+      return native.get(name) ? { path: args.path, external: true } : undefined;
+    });
+  },
+};
+
 const builtAt = Date.now();
 const result = await build({
   absWorkingDir: root,
@@ -66,7 +85,7 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   write: false,
-  plugins: [rendererDirFromBundle],
+  plugins: [rendererDirFromBundle, nativePackagesExternal],
   logLevel: 'warning',
 });
 
