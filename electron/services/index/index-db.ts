@@ -1,0 +1,294 @@
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database } from './sqlite';
+import { sqlite } from './sqlite';
+
+/**
+ * The on-disk index of one cache: a SQLite file (WAL mode, so the CLI can read it while the app
+ * refreshes it) with one row per `<hash>.narinfo` key.
+ *
+ * Schema (version 1):
+ *
+ *   meta(key TEXT PRIMARY KEY, value TEXT)   schema_version, identity (the cache it indexes),
+ *                                            refreshed_at (ISO time of the last complete refresh)
+ *   paths(
+ *     hash TEXT PRIMARY KEY          the 32 nix32 characters of `<hash>.narinfo`
+ *     etag, last_modified, key_size  the key as the listing showed it (last_modified in ms since the
+ *                                    epoch); what an incremental refresh compares
+ *     store_path, name, nar_size, file_size, compression, url, nar_hash, file_hash, deriver, ca
+ *                                    the narinfo's fields (NULL when it did not parse)
+ *     refs, sigs                     JSON arrays: reference base names, `key:base64` signatures
+ *     ref_count, sig_count           their lengths, for sorting without parsing JSON
+ *     raw                            the narinfo's text (narinfos are small)
+ *     error                          why it could not be used (does not parse, too big, describes
+ *                                    another path); NULL when it is fine. Shown, never hidden.
+ *   )
+ *
+ * Any other version (an older or a newer Narwhal), or a file that is not a database, is moved aside
+ * and a new index is built: an index is a cache of the cache, never the only copy of anything.
+ */
+export const schemaVersion = 1;
+
+/** What the listing says about one narinfo key. */
+export interface KeyState {
+  hash: string;
+  etag: string | null;
+  /** ms since the epoch. */
+  lastModified: number | null;
+  size: number;
+}
+
+/** One row: a narinfo key and what its narinfo says. */
+export interface IndexedPath extends KeyState {
+  storePath: string | null;
+  name: string | null;
+  narSize: number | null;
+  fileSize: number | null;
+  compression: string | null;
+  url: string | null;
+  narHash: string | null;
+  fileHash: string | null;
+  /** Base names (`<hash>-<name>`). */
+  references: string[];
+  deriver: string | null;
+  /** `keyname:base64`. */
+  sigs: string[];
+  ca: string | null;
+  raw: string | null;
+  error: string | null;
+}
+
+export const sortColumns = ['name', 'hash', 'narSize', 'fileSize', 'compression', 'references', 'signatures', 'lastModified'] as const;
+export type SortColumn = (typeof sortColumns)[number];
+
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  /** Case-insensitive substring of the name or the hash. */
+  filter?: string;
+  sort?: { column: SortColumn; descending?: boolean };
+}
+
+const sortSql: Record<SortColumn, string> = {
+  // Rows without a name (errors) go last whichever way, so a broken narinfo is not mistaken for the top.
+  name: 'name IS NULL, name',
+  hash: 'hash',
+  narSize: 'nar_size IS NULL, nar_size',
+  fileSize: 'file_size IS NULL, file_size',
+  compression: 'compression IS NULL, compression',
+  references: 'ref_count',
+  signatures: 'sig_count',
+  lastModified: 'last_modified',
+};
+
+interface Row {
+  hash: string;
+  etag: string | null;
+  last_modified: number | null;
+  key_size: number;
+  store_path: string | null;
+  name: string | null;
+  nar_size: number | null;
+  file_size: number | null;
+  compression: string | null;
+  url: string | null;
+  nar_hash: string | null;
+  file_hash: string | null;
+  refs: string;
+  deriver: string | null;
+  sigs: string;
+  ca: string | null;
+  raw: string | null;
+  error: string | null;
+}
+
+const columns = 'hash, etag, last_modified, key_size, store_path, name, nar_size, file_size, compression, url, nar_hash, file_hash, refs, ref_count, deriver, sigs, sig_count, ca, raw, error';
+
+function fromRow(row: Row): IndexedPath {
+  return {
+    hash: row.hash,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    size: row.key_size,
+    storePath: row.store_path,
+    name: row.name,
+    narSize: row.nar_size,
+    fileSize: row.file_size,
+    compression: row.compression,
+    url: row.url,
+    narHash: row.nar_hash,
+    fileHash: row.file_hash,
+    references: JSON.parse(row.refs) as string[],
+    deriver: row.deriver,
+    sigs: JSON.parse(row.sigs) as string[],
+    ca: row.ca,
+    raw: row.raw,
+    error: row.error,
+  };
+}
+
+export interface OpenedIndex {
+  db: IndexDb;
+  /** Where an unusable old file went, when there was one. */
+  movedAside?: string;
+}
+
+export class IndexDb {
+  private constructor(
+    private readonly db: Database,
+    readonly file: string,
+  ) {}
+
+  /**
+   * Opens (or makes) the index at `file`. A file of another schema version, or one that is not a
+   * SQLite database, is renamed to `<file>.unusable-<time>` (with its -wal and -shm) and replaced.
+   */
+  static open(file: string): OpenedIndex {
+    const Sqlite = sqlite();
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    let problem: string | undefined;
+    let db = new Sqlite(file);
+    try {
+      problem = IndexDb.prepare(db);
+      if (!problem) return { db: new IndexDb(db, file) };
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (!/^SQLITE_(NOTADB|CORRUPT)/.test(code)) {
+        db.close();
+        throw e;
+      }
+      problem = `not a database (${code})`;
+    }
+    db.close();
+    const aside = `${file}.unusable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+    }
+    db = new Sqlite(file);
+    const again = IndexDb.prepare(db);
+    if (again) {
+      db.close();
+      throw new Error(`A new cache index at ${file} is unusable: ${again}`);
+    }
+    return { db: new IndexDb(db, file), movedAside: `${aside} (${problem})` };
+  }
+
+  /** Sets the file up; returns why it cannot be used, or undefined when it can. */
+  private static prepare(db: Database): string | undefined {
+    // Another process (the CLI, a second window) may be writing: wait for it rather than fail.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+    if (hasMeta) {
+      const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value;
+      return version === String(schemaVersion) ? undefined : `schema version ${version ?? 'missing'}, this Narwhal uses ${schemaVersion}`;
+    }
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (tables.n > 0) return 'tables of something else';
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE paths (
+        hash TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified INTEGER,
+        key_size INTEGER NOT NULL,
+        store_path TEXT,
+        name TEXT,
+        nar_size INTEGER,
+        file_size INTEGER,
+        compression TEXT,
+        url TEXT,
+        nar_hash TEXT,
+        file_hash TEXT,
+        refs TEXT NOT NULL,
+        ref_count INTEGER NOT NULL,
+        deriver TEXT,
+        sigs TEXT NOT NULL,
+        sig_count INTEGER NOT NULL,
+        ca TEXT,
+        raw TEXT,
+        error TEXT
+      );
+    `);
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(schemaVersion));
+    return undefined;
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** The key state of every row, for comparing with a new listing. */
+  keyStates(): Map<string, KeyState> {
+    const states = new Map<string, KeyState>();
+    for (const row of this.db.prepare('SELECT hash, etag, last_modified, key_size FROM paths').iterate() as IterableIterator<Pick<Row, 'hash' | 'etag' | 'last_modified' | 'key_size'>>) {
+      states.set(row.hash, { hash: row.hash, etag: row.etag, lastModified: row.last_modified, size: row.key_size });
+    }
+    return states;
+  }
+
+  /** Inserts or replaces rows, all in one transaction. */
+  upsert(rows: readonly IndexedPath[]): void {
+    const insert = this.db.prepare(`INSERT OR REPLACE INTO paths (${columns}) VALUES (${columns.split(', ').map(() => '?').join(', ')})`);
+    this.db.transaction(() => {
+      for (const r of rows) {
+        insert.run(r.hash, r.etag, r.lastModified, r.size, r.storePath, r.name, r.narSize, r.fileSize, r.compression, r.url, r.narHash, r.fileHash, JSON.stringify(r.references), r.references.length, r.deriver, JSON.stringify(r.sigs), r.sigs.length, r.ca, r.raw, r.error);
+      }
+    })();
+  }
+
+  /** Deletes the rows of these hashes in one transaction; returns how many there were. */
+  remove(hashes: Iterable<string>): number {
+    const del = this.db.prepare('DELETE FROM paths WHERE hash = ?');
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const hash of hashes) removed += del.run(hash).changes;
+    })();
+    return removed;
+  }
+
+  get(hash: string): IndexedPath | undefined {
+    const row = this.db.prepare(`SELECT ${columns} FROM paths WHERE hash = ?`).get(hash) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM paths').get() as { n: number }).n;
+  }
+
+  /** Rows whose narinfo could not be used. */
+  errorCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM paths WHERE error IS NOT NULL').get() as { n: number }).n;
+  }
+
+  /** Every row, by store path (rows without one, errors, last by hash). */
+  *all(): IterableIterator<IndexedPath> {
+    for (const row of this.db.prepare(`SELECT ${columns} FROM paths ORDER BY store_path IS NULL, store_path, hash`).iterate() as IterableIterator<Row>) yield fromRow(row);
+  }
+
+  /** Rows `offset ..< offset + limit` of those matching the filter, in the order asked, and how many match. */
+  page(query: PageQuery): { rows: IndexedPath[]; total: number } {
+    const needle = query.filter?.trim().toLowerCase();
+    const where = needle ? 'WHERE instr(lower(name), @needle) > 0 OR instr(hash, @needle) > 0' : '';
+    const sort = query.sort ?? { column: 'name' };
+    const direction = sort.descending ? 'DESC' : 'ASC';
+    // Every part of the key goes the same way; the hash breaks ties so pages never overlap.
+    const order = `${sortSql[sort.column]
+      .split(', ')
+      .map((part) => `${part} ${part.endsWith('IS NULL') ? 'ASC' : direction}`)
+      .join(', ')}, hash ${direction}`;
+    const params = needle ? { needle, limit: query.limit, offset: query.offset } : { limit: query.limit, offset: query.offset };
+    const rows = this.db.prepare(`SELECT ${columns} FROM paths ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as Row[];
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM paths ${where}`).get(needle ? { needle } : {}) as { n: number }).n;
+    return { rows: rows.map(fromRow), total };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
