@@ -62,6 +62,21 @@ describe('narwhal sign', () => {
     expect(events.at(-1)).toEqual({ event: 'done', signed: 0, alreadySigned: 3, failed: [], total: 3, signedWith: keyB.public });
   });
 
+  it('PATH --closure signs the closure the cache records for the path (not only the path); Nix then substitutes it trusting only B', async () => {
+    const fixture = await buildFixtureClosure('cli-sign-closure');
+    const cache = join(await mkdtemp(join(work, 'cache-')), 'c');
+    await nixCopyToFile(cache, [fixture.top]);
+    const alone = await cli(['sign', `file://${cache}`, fixture.top, '--key', keyB.file]);
+    expect(alone.stdout).toContain('Signed 1 path with');
+    expect((await nixCopyFromHttp(`file://${cache}`, fixture.top, keyB.public)).ok).toBe(false);
+    const run = await cli(['sign', `file://${cache}`, fixture.top, '--closure', '--key', keyB.file]);
+    expect(run, run.stderr).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout).toContain('Signed 2 paths with cli-sign-b.example.org-1; 1 path had its signature already.');
+    const after = await nixCopyFromHttp(`file://${cache}`, fixture.top, keyB.public);
+    expect(after.ok, after.stderr).toBe(true);
+    expect((await cli(['sign', `file://${cache}`, '--all', '--closure', '--key', keyB.file])).stderr).toContain('--closure applies to the PATHs given');
+  });
+
   it('a narinfo whose NarHash was edited by hand after B signed fails with the reason and stays as it was; the others are signed', async () => {
     const fixture = await buildFixtureClosure('cli-sign-tampered');
     const cache = await mkdtemp(join(work, 'cache-'));
@@ -147,7 +162,7 @@ describe('narwhal sign', () => {
     const noKey = await cli(['sign', 'file:///tmp/x', '--all']);
     expect(noKey.status).toBe(2);
     expect(noKey.stderr).toContain('narwhal sign: no signing key');
-    expect(noKey.stderr).toContain('usage: narwhal sign STORE-URL|NAME (PATH... | --all)');
+    expect(noKey.stderr).toContain('usage: narwhal sign STORE-URL|NAME (PATH... [--closure] | --all)');
     expect((await cli(['sign', 'file:///tmp/x', '--key', keyB.file])).stderr).toContain('missing PATH');
     expect((await cli(['sign', 'file:///tmp/x', '--key', keyB.file, '--all', 'abc'])).stderr).toContain('give PATH... or --all, not both');
     const http = await cli(['sign', 'https://cache.nixos.org', '--key', keyB.file, '--all']);

@@ -4,8 +4,9 @@ import { describeConfig, isWritable } from '../../../shared/caches/config';
 import type { PublicKey } from '../../../shared/nix/keys';
 import { formatPublicKey, parsePublicKey } from '../../../shared/nix/keys';
 import { resolveDataDir } from '../../services/settings/data-dir';
-import type { SignProgress, SignSummary } from '../../services/sign/sign-paths';
-import { signPaths } from '../../services/sign/sign-paths';
+import type { SignSummary } from '../../services/sign/sign-paths';
+import type { SignClosureProgress } from '../../services/sign/sign-closure';
+import { signClosure } from '../../services/sign/sign-closure';
 import { openStore } from '../../services/stores/open-store';
 import type { CliCommand } from '../io';
 import { UsageError, writeLine } from '../io';
@@ -17,6 +18,7 @@ const options = {
   key: { type: 'string' },
   'key-name': { type: 'string' },
   all: { type: 'boolean', default: false },
+  closure: { type: 'boolean', default: false },
   'trusted-key': { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
@@ -24,7 +26,8 @@ const options = {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${groupDigits(n)} ${n === 1 ? one : many}`;
 
-function progressText(p: SignProgress): string {
+function progressText(p: SignClosureProgress): string {
+  if (p.phase === 'closure') return `following references through the cache: ${groupDigits(p.found)} paths${p.failed ? `, ${groupDigits(p.failed)} missing` : ''}…`;
   if (p.phase === 'listing') return `listing the cache: ${groupDigits(p.listed)} narinfos…`;
   const failed = p.failed ? `, ${groupDigits(p.failed)} failed` : '';
   return `signing: ${groupDigits(p.done)} of ${plural(p.total, 'path')} (${groupDigits(p.signed)} signed, ${groupDigits(p.alreadySigned)} signed already${failed})`;
@@ -51,6 +54,7 @@ export const sign: CliCommand = async (argv, io) => {
   const [target, ...paths] = positionals as [string, ...string[]];
   if (paths.length === 0 && !values.all) throw new UsageError('missing PATH (a store path, its base name or hash), or --all for every path of the cache');
   if (paths.length > 0 && values.all) throw new UsageError('give PATH... or --all, not both');
+  if (values.closure && values.all) throw new UsageError('--closure applies to the PATHs given; --all signs every path already');
   if (values.key !== undefined && values['key-name'] !== undefined) throw new UsageError('give --key FILE or --key-name NAME, not both');
   if (values.key === undefined && values['key-name'] === undefined) {
     throw new UsageError("no signing key: give --key FILE (a Nix secret key file) or --key-name NAME (a key of Narwhal's)");
@@ -74,14 +78,14 @@ export const sign: CliCommand = async (argv, io) => {
   const json = values.json;
   const emit = (event: Record<string, unknown>) => writeLine(io.stdout, JSON.stringify(event));
   const line = json ? { update: () => undefined, done: () => undefined } : progressLine(io.stderr);
-  let last: SignProgress | undefined;
+  let last: SignClosureProgress | undefined;
   let lastJson = -Infinity;
   const store = openStore(config, io.env);
   try {
-    const summary = await signPaths({
+    const summary = await signClosure({
       store,
       key,
-      ...(values.all ? { all: true } : { paths }),
+      ...(values.all ? { all: true } : { paths, closure: values.closure }),
       requireSignedBy,
       signal,
       onProgress: (p) => {
@@ -92,7 +96,7 @@ export const sign: CliCommand = async (argv, io) => {
         const now = performance.now();
         if (now - lastJson < 100 && !(p.phase === 'signing' && p.done === p.total)) return;
         lastJson = now;
-        const { lastFailure: _, ...counts } = p as SignProgress & { lastFailure?: unknown };
+        const { lastFailure: _, ...counts } = p as SignClosureProgress & { lastFailure?: unknown };
         emit({ event: counts.phase === 'listing' ? 'listing' : 'progress', ...counts });
       },
     });
