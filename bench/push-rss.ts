@@ -2,7 +2,7 @@
  * Memory benchmark: the peak RSS of `narwhal push` of one large store path (1 GiB by default), against
  * the 300 MB target and against `nix copy --to file://…` of the same path, in the same run.
  *
- *   npx tsx bench/push-rss.ts [--mib 1024] [--methods zstd,xz] [--xz-level 1]
+ *   npx tsx bench/push-rss.ts [--mib 1024] [--methods zstd,xz] [--xz-level 1] [--cli bundle|sources]
  *
  * The path is one file of pseudo-random text (words drawn from a small vocabulary by a seeded
  * generator: compressible, but not trivially so), written to a temporary folder and `nix-store --add`ed.
@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliKind, narwhalCommand } from './cli';
 import { nixEnv } from './corpus';
 
 const { values } = parseArgs({
@@ -23,12 +24,15 @@ const { values } = parseArgs({
     mib: { type: 'string', default: '1024' },
     methods: { type: 'string', default: 'zstd,xz' },
     'xz-level': { type: 'string', default: '1' },
+    cli: { type: 'string', default: 'bundle' },
   },
 });
+// The bundle a user runs (built first), or the sources through tsx with --cli sources; see bench/cli.ts.
+const narwhal = narwhalCommand(cliKind(values.cli!));
 const targetBytes = 300 * 1e6;
 const work = fs.mkdtempSync(path.join(tmpdir(), 'narwhal-bench-rss-'));
 const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
-const env = { ...nixEnv, NIX_CONFIG: ['extra-experimental-features = nix-command', 'substituters =', 'build-users-group =', process.env.NIX_CONFIG ?? ''].join('\n') };
+const env = { ...nixEnv, ...narwhal.env, NIX_CONFIG: ['extra-experimental-features = nix-command', 'substituters =', 'build-users-group =', process.env.NIX_CONFIG ?? ''].join('\n') };
 
 /** Writes `bytes` of seeded pseudo-random words to `file`, 1 MiB at a time (bounded memory here too). */
 function writeCorpusFile(file: string, bytes: number): void {
@@ -104,7 +108,7 @@ try {
     const nixParams = method === 'xz' && values['xz-level'] ? `compression=xz&compression-level=${values['xz-level']}` : `compression=${method}`;
     const ourDir = path.join(work, `ours-${method}`);
     const nixDir = path.join(work, `nix-${method}`);
-    const ours = await measured(['node', 'bin/narwhal.mjs', 'push', `file://${ourDir}`, storePath, '--unsigned', '--compression', method, ...levelArgs]);
+    const ours = await measured([...narwhal.argv, 'push', `file://${ourDir}`, storePath, '--unsigned', '--compression', method, ...levelArgs]);
     fs.rmSync(ourDir, { recursive: true, force: true });
     const theirs = await measured(['nix', 'copy', '--to', `file://${nixDir}?${nixParams}`, storePath]);
     fs.rmSync(nixDir, { recursive: true, force: true });

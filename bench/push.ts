@@ -1,8 +1,12 @@
 /**
  * Push benchmark: `narwhal push` against `nix copy --to file://…` of the same store paths, in the same
- * run, both timed as whole processes (so the CLI's start-up through tsx counts).
+ * run, both timed as whole processes (so the CLI's start-up counts).
  *
- *   npx tsx bench/push.ts [--mb 150] [--paths 40] [--methods xz,zstd,none] [--jobs N]
+ *   npx tsx bench/push.ts [--mb 150] [--paths 40] [--methods xz,zstd,none] [--jobs N] [--runs 1] [--cli bundle|sources]
+ *
+ * `narwhal` is the bundle a user runs (dist/cli/narwhal.mjs, built first; see bench/cli.ts), or with
+ * `--cli sources` the TypeScript through tsx. With `--runs N` each side runs N times, taking turns (so
+ * a change of load on a shared machine touches both alike), and the medians are compared; xz runs once.
  *
  * The corpus is real files from this machine (python3.11 and the largest locale folders, each its own
  * store path; see bench/corpus.ts), at least `--mb` MiB of NAR in at least `--paths` paths. Both sides
@@ -14,6 +18,7 @@ import * as fs from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliKind, narwhalCommand } from './cli';
 import { corpusStorePaths, nixEnv } from './corpus';
 
 const { values } = parseArgs({
@@ -22,16 +27,19 @@ const { values } = parseArgs({
     paths: { type: 'string', default: '40' },
     methods: { type: 'string', default: 'xz,zstd,none' },
     jobs: { type: 'string', default: String(availableParallelism()) },
+    runs: { type: 'string', default: '1' },
+    cli: { type: 'string', default: 'bundle' },
   },
 });
+const narwhal = narwhalCommand(cliKind(values.cli!));
 const work = fs.mkdtempSync(path.join(tmpdir(), 'narwhal-bench-push-'));
 const corpus = corpusStorePaths(Number(values.mb) * 2 ** 20, Number(values.paths));
 const mib = (n: number) => (n / 2 ** 20).toFixed(1);
 console.log(`corpus: ${corpus.paths.length} store paths, ${mib(corpus.narBytes)} MiB of NAR; ${availableParallelism()} cores; load ${loadavg()[0]!.toFixed(2)}`);
 
-function timed(argv: string[], options: { input?: string } = {}): number {
+function timed(argv: string[], options: { input?: string; env?: Record<string, string> } = {}): number {
   const t0 = performance.now();
-  const r = spawnSync(argv[0]!, argv.slice(1), { env: nixEnv, stdio: ['pipe', 'ignore', 'pipe'], input: options.input, maxBuffer: 1 << 26 });
+  const r = spawnSync(argv[0]!, argv.slice(1), { env: { ...nixEnv, ...options.env }, stdio: ['pipe', 'ignore', 'pipe'], input: options.input, maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${argv.slice(0, 3).join(' ')} … failed: ${r.stderr?.toString().slice(-2000)}`);
   return (performance.now() - t0) / 1000;
 }
@@ -40,16 +48,29 @@ function dirBytes(dir: string): number {
   return Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const rows: string[] = [];
 for (const method of values.methods!.split(',')) {
-  const nixDir = path.join(work, `nix-${method}`);
-  const ourDir = path.join(work, `ours-${method}`);
-  const nixSeconds = timed(['nix', '--extra-experimental-features', 'nix-command', 'copy', '--to', `file://${nixDir}?compression=${method}`, ...corpus.paths]);
-  fs.mkdirSync(ourDir);
-  fs.writeFileSync(path.join(ourDir, 'nix-cache-info'), 'StoreDir: /nix/store\n');
-  const oursSeconds = timed(['node', 'bin/narwhal.mjs', 'push', `file://${ourDir}`, ...corpus.paths, '--compression', method, '--unsigned', '--jobs', values.jobs!]);
-  const nixSize = dirBytes(path.join(nixDir, 'nar'));
-  const ourSize = dirBytes(path.join(ourDir, 'nar'));
+  const runs = method === 'xz' ? 1 : Number(values.runs);
+  const nixRuns: number[] = [];
+  const ourRuns: number[] = [];
+  let nixSize = 0;
+  let ourSize = 0;
+  for (let run = 0; run < runs; run++) {
+    // Fresh caches for every run: both sides push everything each time.
+    const nixDir = path.join(work, `nix-${method}-${run}`);
+    const ourDir = path.join(work, `ours-${method}-${run}`);
+    nixRuns.push(timed(['nix', '--extra-experimental-features', 'nix-command', 'copy', '--to', `file://${nixDir}?compression=${method}`, ...corpus.paths]));
+    fs.mkdirSync(ourDir);
+    fs.writeFileSync(path.join(ourDir, 'nix-cache-info'), 'StoreDir: /nix/store\n');
+    ourRuns.push(timed([...narwhal.argv, 'push', `file://${ourDir}`, ...corpus.paths, '--compression', method, '--unsigned', '--jobs', values.jobs!], { env: narwhal.env }));
+    nixSize = dirBytes(path.join(nixDir, 'nar'));
+    ourSize = dirBytes(path.join(ourDir, 'nar'));
+    fs.rmSync(nixDir, { recursive: true, force: true });
+    fs.rmSync(ourDir, { recursive: true, force: true });
+  }
+  const nixSeconds = median(nixRuns);
+  const oursSeconds = median(ourRuns);
   let limit = '';
   if (method === 'xz') {
     // xz alone on the same NAR bytes, one NAR after another: what compression costs here at best.
@@ -57,9 +78,10 @@ for (const method of values.methods!.split(',')) {
     for (const p of corpus.paths) xzSeconds += timed(['sh', '-c', 'nix-store --dump "$1" | xz -6 -T0 > /dev/null', 'sh', p]);
     limit = `; xz -6 -T0 alone ${xzSeconds.toFixed(1)} s, ours/xz ${(oursSeconds / xzSeconds).toFixed(2)}`;
   }
+  const spread = runs > 1 ? ` (medians of ${runs}; nix ${nixRuns.map((s) => s.toFixed(2)).join(' ')}, narwhal ${ourRuns.map((s) => s.toFixed(2)).join(' ')})` : '';
   rows.push(
     `${method.padEnd(5)} nix copy ${nixSeconds.toFixed(2)} s, narwhal push ${oursSeconds.toFixed(2)} s, ratio ${(oursSeconds / nixSeconds).toFixed(2)}; ` +
-      `size ${mib(ourSize)} vs ${mib(nixSize)} MiB (${((ourSize / nixSize - 1) * 100).toFixed(1)}%)${limit}`,
+      `size ${mib(ourSize)} vs ${mib(nixSize)} MiB (${((ourSize / nixSize - 1) * 100).toFixed(1)}%)${limit}${spread}; load ${loadavg()[0]!.toFixed(2)}`,
   );
   console.log(rows.at(-1));
 }
