@@ -1,37 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildFixtureClosure, nixCopyFromHttp, nixCopyToFile, nixEnv, run } from '../scripts/testbed/nix';
 import { addFolderCache, expect, shot, test, ui } from './fixtures';
+import { buildRandomPath, generateKey, jobsPanel, screens } from './flows';
 
-const screens = (page: Page) => page.getByRole('navigation', { name: 'Screens' });
 const pushScreen = (page: Page) => page.getByRole('main', { name: 'Push' });
-const jobsPanel = (page: Page) => page.getByRole('complementary', { name: 'Jobs' });
-
-/** Generates a signing key through the Keys screen, as a user would; returns its public key. */
-async function generateKey(page: Page, name: string): Promise<string> {
-  await screens(page).getByRole('button', { name: 'Keys' }).click();
-  await page.getByRole('main', { name: 'Keys' }).getByRole('button', { name: 'Generate key…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Generate a signing key' });
-  await dialog.getByLabel('Key name').fill(name);
-  await dialog.getByRole('button', { name: 'Generate' }).click();
-  const publicKey = (await dialog.getByLabel('Public key', { exact: true }).innerText()).trim();
-  await dialog.getByRole('button', { name: 'Done' }).click();
-  return publicKey;
-}
-
-/** One store path of `megabytes` of random bytes (incompressible: xz takes a while on it), with a name no other run used. */
-async function buildRandomPath(label: string, megabytes: number): Promise<{ path: string; name: string }> {
-  const name = `narwhal-e2e-${label}-${randomBytes(4).toString('hex')}`;
-  const expr = `derivation {
-    name = "${name}";
-    system = builtins.currentSystem;
-    builder = "/bin/sh";
-    args = [ "-c" "/bin/dd if=/dev/urandom of=$out bs=1000000 count=${megabytes} 2>/dev/null" ];
-  }`;
-  return { path: (await run('nix-build', ['--no-out-link', '--expr', expr], { env: nixEnv() })).trim(), name };
-}
 
 test('push a pasted path: its closure against the cache, a signed push with progress and summary, then nothing left to push', async ({ app, narwhal, context, workDir }) => {
   const fixture = await buildFixtureClosure('e2e-push');

@@ -5,12 +5,14 @@ import { MainPanel } from './MainPanel';
 import { KeysScreen } from '../features/keys/KeysScreen';
 import { JobsButton, JobsPanel } from '../features/jobs/JobsPanel';
 import { PushScreen } from '../features/push/PushScreen';
+import { CopyScreen } from '../features/copy/CopyScreen';
 import type { View } from './view-store';
 import { useView } from './view-store';
 
 const views: Array<{ view: View; label: string }> = [
   { view: 'caches', label: 'Caches' },
   { view: 'push', label: 'Push' },
+  { view: 'copy', label: 'Copy' },
   { view: 'keys', label: 'Keys' },
 ];
 
@@ -47,7 +49,7 @@ export function App() {
       <NoticesBanner />
       <div className="app__body">
         <CacheSidebar />
-        {view === 'keys' ? <KeysScreen /> : view === 'push' ? <PushScreen /> : <MainPanel />}
+        {view === 'keys' ? <KeysScreen /> : view === 'push' ? <PushScreen /> : view === 'copy' ? <CopyScreen /> : <MainPanel />}
       </div>
       <JobsPanel />
       <CacheDialogs />

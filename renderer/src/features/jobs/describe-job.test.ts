@@ -34,4 +34,15 @@ describe('describeJob', () => {
     expect(describeJob({ ...sign, state: 'cancelled', progress: signing })).toEqual({ detail: '1 of 4 paths looked at: 1 signed, 0 signed already' });
     expect(describeJob({ ...sign, state: 'done', progress: signing, output: { signed: 3, alreadySigned: 1, failedCount: 2 } })).toEqual({ fraction: 1, detail: '3 paths signed, 1 signed already, 2 failed' });
   });
+
+  it('says how far a copy got, by NAR bytes read once it copies, and what it did', () => {
+    const copy = { ...base, kind: 'copy.run' };
+    const counts = { listed: 0, narinfosRead: 0, pathsTotal: 4, pathsDone: 1, narBytesTotal: 1000, narBytesRead: 250, fileBytesUploaded: 100 };
+    expect(describeJob({ ...copy, progress: { ...counts, phase: 'listing', listed: 7 } })).toEqual({ detail: 'Listing the destination: 7 narinfos so far' });
+    expect(describeJob({ ...copy, progress: { ...counts, phase: 'reading', narinfosRead: 3 } })).toEqual({ detail: 'Reading the closure from the source: 3 narinfos so far' });
+    expect(describeJob({ ...copy, progress: { ...counts, phase: 'copying' } })).toEqual({ fraction: 0.25, detail: '1 of 4 paths copied' });
+    expect(describeJob({ ...copy, state: 'failed', progress: { ...counts, phase: 'copying' } })).toEqual({ detail: '1 of 4 paths copied' });
+    expect(describeJob({ ...copy, state: 'queued' })).toEqual({ detail: 'Waiting for other jobs to finish' });
+    expect(describeJob({ ...copy, state: 'done', progress: { ...counts, phase: 'copying' }, output: { copied: 3, skipped: 1 } })).toEqual({ fraction: 1, detail: '3 paths copied, 1 already there' });
+  });
 });

@@ -1,7 +1,8 @@
 import type { JobView } from '../../../../shared/api/jobs';
-import type { SignProgressView } from '../../../../shared/api/contract';
+import type { CopyProgressView, SignProgressView } from '../../../../shared/api/contract';
 import { formatCount, plural } from '../../ui/format';
 import { signFraction, signProgressText } from '../sign/sign-text';
+import { copyFraction, copyJobText, copySummaryLine } from '../copy/copy-text';
 
 export interface JobDescription {
   /** 0..1 when the job knows how far it is; undefined for an indeterminate bar. */
@@ -39,6 +40,14 @@ export function describeJob(job: JobView): JobDescription {
       const read = num(progress?.narBytesRead) ?? 0;
       const total = num(progress?.narBytesTotal) ?? 0;
       return { ...(total > 0 && job.state === 'running' ? { fraction: Math.min(1, read / total) } : {}), detail: `${formatCount(pathsDone)} of ${plural(pathsTotal, 'path')} pushed` };
+    }
+    case 'copy.run': {
+      // A copy between caches: paths copied of those the destination lacks, by NAR bytes read; the counts when done.
+      if (job.state === 'done') return { fraction: 1, detail: copySummaryLine({ copied: num(output?.copied) ?? 0, skipped: num(output?.skipped) ?? 0 }) };
+      if (job.state === 'queued') return { detail: 'Waiting for other jobs to finish' };
+      const copy = progress as CopyProgressView | undefined;
+      const fraction = job.state === 'running' ? copyFraction(copy) : undefined;
+      return { ...(fraction !== undefined ? { fraction } : {}), detail: copyJobText(copy) };
     }
     case 'sign.run': {
       // Signing narinfos already in a cache: paths looked at of those found; the counts when done.

@@ -1,25 +1,23 @@
 import { useId } from 'react';
-import type { CacheView, PushProgressView, PushSummaryView } from '../../../../shared/api/contract';
+import type { CacheView, PushSummaryView } from '../../../../shared/api/contract';
 import { compressionMethods } from '../../../../shared/api/contract';
 import { writeNarListingSetting } from '../../../../shared/push/nar-listing-setting';
-import type { JobView } from '../../../../shared/api/jobs';
-import { CopyButton } from '../../ui/CopyButton';
 import { Dialog } from '../../ui/Dialog';
-import { formatDuration, formatElapsed, plural } from '../../ui/format';
-import { useElapsed } from '../../ui/useElapsed';
+import { formatDuration, plural } from '../../ui/format';
 import { useView } from '../../app/view-store';
-import { useJobsPanel } from '../jobs/jobs-store';
-import { useJobActions } from '../jobs/useJobs';
 import { useKeys } from '../keys/queries';
-import { compressionText, etaMs, formatBytes, formatEta, formatRate, phaseText, ratesOf } from './figures';
-import type { Sample } from './figures';
+import { SigningKeyOptions } from '../keys/SigningKeyOptions';
+import { RunEnded, RunProgress, RunRefused, RunStarting } from '../transfer/RunPanels';
+import { SummaryFooter } from '../transfer/SummaryFooter';
+import { TransferFigures } from '../transfer/TransferFigures';
+import { compressionText, phaseText } from './figures';
 import type { Compression } from './push-store';
 import { usePushUi } from './push-store';
 import { chosenKey } from './signing-key';
 import type { PushRequest } from './usePushJob';
 import { usePushJob } from './usePushJob';
 
-const compressionHints: Record<Compression, string> = {
+export const compressionHints: Record<Compression, string> = {
   xz: 'xz — Nix’s default: smallest, slowest',
   zstd: 'zstd — fast, nearly as small',
   bzip2: 'bzip2',
@@ -27,71 +25,47 @@ const compressionHints: Record<Compression, string> = {
   none: 'none — no compression',
 };
 
+const run = { noun: 'Push', className: 'push__run' };
+
 /** Options and Push, then the running push, then its summary or what went wrong. */
 export function PushPanel({ cache }: { cache: CacheView }) {
   const { state, start, reset } = usePushJob(cache);
   const selected = usePushUi((s) => s.selected);
 
   if (state.kind === 'idle') return <PushOptions cache={cache} onPush={start} />;
-  if (state.kind === 'starting') {
-    return (
-      <section className="push__run" aria-label="Push progress">
-        <p className="push__phase" role="status">
-          <span className="spinner" aria-hidden="true" /> Starting the push…
-        </p>
-      </section>
-    );
-  }
-  if (state.kind === 'refused') {
-    return (
-      <section className="push__run" aria-label="Push result">
-        <div className="message message--error" role="alert">
-          <strong>The push did not start.</strong> {state.message}
-        </div>
-        <div className="push__actions">
-          <button type="button" className="button button--primary" onClick={reset}>
-            Back to the options
-          </button>
-        </div>
-      </section>
-    );
-  }
+  if (state.kind === 'starting') return <RunStarting {...run} />;
+  if (state.kind === 'refused') return <RunRefused {...run} message={state.message} backLabel="Back to the options" onBack={reset} />;
   const { job, progress, summary, samples } = state;
   if (job.state === 'done' && summary) return <PushSummary cache={cache} summary={summary} onDone={reset} />;
   if (job.state === 'failed' || job.state === 'cancelled') {
     const input = job.input as PushRequest | undefined;
     return (
-      <section className="push__run" aria-label="Push result">
-        <div className={job.state === 'failed' ? 'message message--error' : 'message message--warning'} role="alert">
-          <strong>{job.state === 'failed' ? 'The push failed.' : 'The push was cancelled.'}</strong>{' '}
-          {job.state === 'failed' ? (job.error?.message ?? 'No reason was given.') : 'What went up so far stays, and the cache is consistent: pushing again resumes.'}
-        </div>
+      <RunEnded
+        {...run}
+        job={job}
+        cancelledText="What went up so far stays, and the cache is consistent: pushing again resumes."
+        backLabel="Back to the options"
+        // The same push again: paths already there are skipped, so it resumes.
+        onRetry={() =>
+          start({
+            paths: input?.paths ?? selected,
+            compression: input?.compression ?? 'xz',
+            ...(input?.writeNarListing !== undefined ? { writeNarListing: input.writeNarListing } : {}),
+            ...(input?.keyId ? { keyId: input.keyId } : { unsigned: true }),
+          })
+        }
+        onBack={reset}
+      >
         {/* How far it got, when it got anywhere. */}
-        {progress && (progress.pathsDone > 0 || progress.narBytesRead > 0) && <ProgressFigures progress={progress} cacheName={cache.name} />}
-        <div className="push__actions">
-          <button
-            type="button"
-            className="button button--primary"
-            // The same push again: paths already there are skipped, so it resumes.
-            onClick={() =>
-              start({
-                paths: input?.paths ?? selected,
-                compression: input?.compression ?? 'xz',
-                ...(input?.writeNarListing !== undefined ? { writeNarListing: input.writeNarListing } : {}),
-                ...(input?.keyId ? { keyId: input.keyId } : { unsigned: true }),
-              })
-            }
-          >
-            Try again
-          </button>
-          <button type="button" className="button" onClick={reset}>
-            Back to the options
-          </button>
-        </div>
-      </section>
+        {progress && (progress.pathsDone > 0 || progress.narBytesRead > 0) && <TransferFigures progress={progress} moving={progress.phase === 'pushing'} destination={cache.name} />}
+      </RunEnded>
     );
   }
-  return <PushProgress cache={cache} job={job} progress={progress} samples={samples} />;
+  return (
+    <RunProgress {...run} title={`Pushing to ${cache.name}`} job={job} phase={progress ? phaseText(progress, cache.name) : 'Starting…'}>
+      {progress && <TransferFigures progress={progress} moving={progress.phase === 'pushing'} samples={samples} destination={cache.name} />}
+    </RunProgress>
+  );
 }
 
 function PushOptions({ cache, onPush }: { cache: CacheView; onPush(request: PushRequest): void }) {
@@ -120,14 +94,7 @@ function PushOptions({ cache, onPush }: { cache: CacheView; onPush(request: Push
             Sign with
           </label>
           <select id={keyFieldId} className="input" value={key} onChange={(event) => setKeyChoice(event.target.value)} disabled={keys.isPending}>
-            {list
-              .filter((k) => k.hasSecret)
-              .map((k) => (
-                <option key={k.id} value={k.id} disabled={!k.secretAvailable}>
-                  {k.name}
-                  {k.secretAvailable ? '' : ' (its secret cannot be read here)'}
-                </option>
-              ))}
+            <SigningKeyOptions keys={list} />
             <option value="unsigned">Don’t sign</option>
           </select>
           {keys.error ? (
@@ -215,86 +182,6 @@ function listingsByUrl(cache: CacheView): boolean {
   }
 }
 
-function PushProgress({ cache, job, progress, samples }: { cache: CacheView; job: JobView; progress?: PushProgressView; samples: Sample[] }) {
-  const { cancel } = useJobActions();
-  const showJob = useJobsPanel((s) => s.show);
-  const elapsed = useElapsed(job.startedAt ?? job.createdAt);
-  return (
-    <section className="push__run" aria-label="Push progress">
-      <div className="push__section-head">
-        <h2>Pushing to {cache.name}</h2>
-        <span className="push__muted" aria-label="Elapsed">
-          {formatElapsed(elapsed)}
-        </span>
-      </div>
-      <p className="push__phase" role="status" aria-label="Push phase">
-        {job.state === 'queued' ? 'Waiting for other jobs to finish…' : progress ? phaseText(progress, cache.name) : 'Starting…'}
-      </p>
-      {progress && <ProgressFigures progress={progress} samples={samples} cacheName={cache.name} />}
-      <div className="push__actions">
-        <button type="button" className="button" onClick={() => cancel(job.id)}>
-          Cancel
-        </button>
-        <button type="button" className="button" onClick={() => showJob(job.id)}>
-          Show in Jobs
-        </button>
-      </div>
-    </section>
-  );
-}
-
-/** The bars; with `samples` (a running push) the rates and the time left as well. */
-function ProgressFigures({ progress, samples, cacheName }: { progress: PushProgressView; samples?: Sample[]; cacheName: string }) {
-  const rates = samples ? ratesOf(samples) : undefined;
-  const eta = progress.phase === 'pushing' ? etaMs(progress, rates) : undefined;
-  // What the upload will come to, guessed from the compression so far; the bar needs some total.
-  const ratio = progress.narBytesRead > 0 ? progress.fileBytesUploaded / progress.narBytesRead : 0;
-  const uploadTotal = ratio > 0 ? progress.narBytesTotal * ratio : 0;
-  const measuring = progress.phase !== 'pushing' && samples !== undefined;
-  return (
-    <div className="push__bars">
-      <Bar label="Paths" value={progress.pathsDone} max={progress.pathsTotal} text={`${progress.pathsDone} of ${plural(progress.pathsTotal, 'path')}`} indeterminate={measuring} />
-      <Bar label="NAR bytes read" value={progress.narBytesRead} max={progress.narBytesTotal} text={`${formatBytes(progress.narBytesRead)} of ${formatBytes(progress.narBytesTotal)} read`} indeterminate={measuring} />
-      <Bar
-        label={`Uploaded to ${cacheName}`}
-        value={progress.fileBytesUploaded}
-        max={uploadTotal}
-        text={`${formatBytes(progress.fileBytesUploaded)}${rates ? ` · ${formatRate(rates.upload)}` : ''}`}
-        indeterminate={measuring}
-      />
-      {samples && (
-        <p className="push__rates" aria-label="Throughput">
-          {rates ? `${formatRate(rates.read)} read` : 'Measuring the speed…'}
-          {eta !== undefined && ` · ${formatEta(eta)}`}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function Bar({ label, value, max, text, indeterminate }: { label: string; value: number; max: number; text: string; indeterminate: boolean }) {
-  const fraction = max > 0 ? Math.min(1, value / max) : 0;
-  return (
-    <div className="push-bar">
-      <div className="push-bar__top">
-        <span className="push-bar__label">{label}</span>
-        <span className="push-bar__text">{indeterminate ? 'Counting…' : text}</span>
-      </div>
-      <div
-        className={`bar${indeterminate ? ' bar--indeterminate' : ''}`}
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        {...(indeterminate ? {} : { 'aria-valuenow': Math.round(fraction * 100) })}
-        aria-valuetext={indeterminate ? 'Counting…' : text}
-      >
-        <div className="bar__fill" style={{ width: `${indeterminate ? 30 : fraction * 100}%` }} />
-      </div>
-    </div>
-  );
-}
-
 function PushSummary({ cache, summary, onDone }: { cache: CacheView; summary: PushSummaryView; onDone(): void }) {
   return (
     <section className="push__run push__summary" aria-label="Push summary">
@@ -315,20 +202,7 @@ function PushSummary({ cache, summary, onDone }: { cache: CacheView; summary: Pu
         <dt>Signed with</dt>
         <dd>{summary.signedWith ? <code className="wrap">{summary.signedWith}</code> : <strong className="push__unsigned">unsigned</strong>}</dd>
       </dl>
-      <div className="push__snippet">
-        <div className="push__section-head">
-          <h3>Substitute from this cache (nix.conf)</h3>
-          <CopyButton text={summary.substituters} what="nix.conf lines" />
-        </div>
-        <pre className="push__code" aria-label="nix.conf lines">
-          {summary.substituters}
-        </pre>
-      </div>
-      <div className="push__actions">
-        <button type="button" className="button button--primary" onClick={onDone}>
-          Done
-        </button>
-      </div>
+      <SummaryFooter substituters={summary.substituters} onDone={onDone} />
     </section>
   );
 }
