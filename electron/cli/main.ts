@@ -4,6 +4,7 @@ import { copy } from './commands/copy';
 import { key } from './commands/key';
 import { nar } from './commands/nar';
 import { narinfo } from './commands/narinfo';
+import { pathInfo } from './commands/path-info';
 import { push } from './commands/push';
 import { serve } from './commands/serve';
 import { sign } from './commands/sign';
@@ -20,7 +21,8 @@ const commands: Record<string, { run: CliCommand; synopsis: string; what: string
   serve: { run: serve, synopsis: 'serve [--port N] [--host ADDR] [--data-dir DIR]', what: 'the UI in a browser, on loopback' },
   caches: { run: caches, synopsis: 'caches [--json] [--data-dir DIR]', what: 'saved cache connections' },
   info: { run: info, synopsis: 'info STORE-URL|NAME [--json] [--data-dir DIR]', what: "a cache's nix-cache-info (NAME: a saved cache)" },
-  ls: { run: ls, synopsis: 'ls STORE-URL|NAME [--json] [--data-dir DIR]', what: 'the store paths in a cache' },
+  ls: { run: ls, synopsis: 'ls STORE-URL|NAME [--long] [--json] [--data-dir DIR]', what: 'the store paths in a cache (--long: sizes, signatures, from its index)' },
+  'path-info': { run: pathInfo, synopsis: 'path-info STORE-URL|NAME STORE-PATH|HASH [--closure] [--json] [--data-dir DIR]', what: "a path's narinfo in a cache, or its closure there" },
   push: {
     run: push,
     synopsis: 'push STORE-URL|NAME PATH... --key FILE|--key-name NAME [OPTIONS]',

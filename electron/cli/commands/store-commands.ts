@@ -8,6 +8,7 @@ import type { CliCommand, CliIO } from '../io';
 import { expectPositionals, writeLine } from '../io';
 import { groupDigits, progressLine } from '../progress';
 import { storeTarget } from '../store-target';
+import { lsLong } from './ls-long';
 
 async function storeFromArgs(argv: string[], io: CliIO): Promise<{ store: CacheStore; json: boolean }> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } }, allowPositionals: true });
@@ -53,6 +54,8 @@ export const info: CliCommand = async (argv, io) => {
 
 /** `narwhal ls STORE-URL|NAME [--json]`: the store paths in the cache, sorted, one per line. */
 export const ls: CliCommand = async (argv, io) => {
+  // With --long: the index, its sizes and signatures (ls-long.ts).
+  if (argv.includes('--long')) return lsLong(argv, io);
   const { store, json } = await storeFromArgs(argv, io);
   // On a terminal, a listing of 100 000 narinfos takes a while: say how far it is, on stderr.
   const progress = progressLine(io.stderr);
