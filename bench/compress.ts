@@ -29,7 +29,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { compressionPool, createCompressor } from '../electron/services/compress/compress';
-import { COMPRESSION_METHODS, isCompressionMethod, type CompressionMethod } from '../electron/services/compress/methods';
+import { COMPRESSION_METHODS, isCompressionMethod, type CompressionMethod } from '../shared/push/compression';
 import { mapConcurrent } from '../electron/services/util/map-concurrent';
 import { corpusSources } from './corpus';
 

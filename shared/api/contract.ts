@@ -1,3 +1,4 @@
+import { COMPRESSION_METHODS } from '../push/compression';
 import { z } from 'zod';
 import { cacheConfigInputSchema, cacheConfigSchema } from '../caches/config';
 import { call, job } from './define';
@@ -102,7 +103,8 @@ const keyRef = z.object({ keyId: id });
 const nameSchema = z.string().trim().min(1, 'A cache needs a name.').max(100);
 const storePathSchema = z.string().regex(/^\/nix\/store\/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]+$/, 'not a store path');
 
-export const compressionMethods = ['xz', 'zstd', 'bzip2', 'gzip', 'none'] as const;
+/** The NAR compressions Narwhal writes (one list, in shared/push/compression.ts). */
+export const compressionMethods = COMPRESSION_METHODS;
 
 export const localRootSchema = z.object({
   label: z.string(),

@@ -20,7 +20,7 @@ import { serialiseNarinfo } from '../../../shared/nix/narinfo';
 import { signNarinfo } from '../../../shared/nix/signature';
 import { dumpPath } from '../nar/nar-writer';
 import { createCompressor } from './compress';
-import { COMPRESSION_METHODS, narExtension, type CompressionMethod } from './methods';
+import { COMPRESSION_METHODS, narExtension, type CompressionMethod } from '../../../shared/push/compression';
 
 const env = nixEnv();
 const key = generateSecretKey('narwhal-compress-test-1');

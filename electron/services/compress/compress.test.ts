@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashToHex } from '../../../shared/nix/hash';
 import { createCompressionPool, createCompressor, createDecompressor } from './compress';
-import { COMPRESSION_METHODS, narExtension, type CompressionMethod } from './methods';
+import { COMPRESSION_METHODS, narExtension, type CompressionMethod } from '../../../shared/push/compression';
 
 const pool = createCompressionPool(2);
 afterAll(() => pool.close());

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { Hash } from '../../../shared/nix/hash';
-import { defaultLevel, isCompressionMethod, levelRange, type CompressionMethod } from './methods';
+import { defaultLevel, isCompressionMethod, levelRange, type CompressionMethod } from '../../../shared/push/compression';
 import { WorkerPool } from './worker-pool';
 
 /**

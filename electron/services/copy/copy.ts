@@ -12,7 +12,7 @@ import { parseStorePath } from '../../../shared/nix/store-path';
 import { planPush } from '../../../shared/push/plan';
 import { cacheHashes } from '../browse/list-paths';
 import { readCacheInfo } from '../caches/cache-service';
-import type { CompressionMethod } from '../compress/methods';
+import type { CompressionMethod } from '../../../shared/push/compression';
 import { ensureCacheInfo } from '../push/ensure-cache-info';
 import { narFileKey } from '../push/nar-key';
 import type { PushProgress } from '../push/push';

@@ -1,7 +1,7 @@
 import type { Hash } from '../../../shared/nix/hash';
 import { formatHash } from '../../../shared/nix/hash';
-import type { CompressionMethod } from '../compress/methods';
-import { narExtension } from '../compress/methods';
+import type { CompressionMethod } from '../../../shared/push/compression';
+import { narExtension } from '../../../shared/push/compression';
 
 /**
  * Where a compressed NAR goes in a cache, named as Nix names it: `nar/<FileHash in nix32, no

@@ -7,7 +7,7 @@ import { buildFixtureClosure, nixCopyFromHttp } from '../../../scripts/testbed/n
 import { pathInfo } from '../local-store/path-info';
 import { listPathHashes } from '../browse/list-paths';
 import { FileStore } from '../stores/file-store';
-import type { CompressionMethod } from '../compress/methods';
+import type { CompressionMethod } from '../../../shared/push/compression';
 import { pushClosure } from './push';
 
 const dirs: string[] = [];

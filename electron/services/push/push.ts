@@ -9,7 +9,7 @@ import { narinfoKey, serialiseNarinfo } from '../../../shared/nix/narinfo';
 import { addSignature } from '../../../shared/nix/signature';
 import { parseStorePath } from '../../../shared/nix/store-path';
 import { planPush } from '../../../shared/push/plan';
-import type { CompressionMethod } from '../compress/methods';
+import type { CompressionMethod } from '../../../shared/push/compression';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
 import { narFileKey } from './nar-key';

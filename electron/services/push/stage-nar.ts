@@ -8,7 +8,7 @@ import type { Hash } from '../../../shared/nix/hash';
 import { formatHash, hashEquals, parseHash } from '../../../shared/nix/hash';
 import { encodeNarListing } from '../../../shared/nix/nar-listing';
 import { createCompressor } from '../compress/compress';
-import type { CompressionMethod } from '../compress/methods';
+import type { CompressionMethod } from '../../../shared/push/compression';
 import { dumpPath } from '../nar/nar-writer';
 import { ListingTap } from './listing-tap';
 

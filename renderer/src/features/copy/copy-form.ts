@@ -1,3 +1,4 @@
+import { COMPRESSION_METHODS, defaultLevel, levelRange } from '../../../../shared/push/compression';
 import type { CacheView, KeyView } from '../../../../shared/api/contract';
 import { cacheIdentity } from '../../../../shared/caches/identity';
 import { parseStoreBasename, parseStorePath } from '../../../../shared/nix/store-path';
@@ -36,13 +37,13 @@ export interface CopyRequest {
 export type CopyField = 'from' | 'to' | 'paths' | 'level' | 'key';
 export type CopyFormErrors = Partial<Record<CopyField, string>>;
 
-/** The levels each method takes and the one it uses when none is given (as the compressors in the main process check them). */
-export const levelRanges: Partial<Record<Compression, { min: number; max: number; default: number }>> = {
-  xz: { min: 0, max: 9, default: 6 },
-  zstd: { min: 1, max: 19, default: 3 },
-  bzip2: { min: 1, max: 9, default: 9 },
-  gzip: { min: 0, max: 9, default: 6 },
-};
+/** The levels each method takes and the one it uses when none is given (the main process checks the same). */
+export const levelRanges: Partial<Record<Compression, { min: number; max: number; default: number }>> = Object.fromEntries(
+  COMPRESSION_METHODS.flatMap((method) => {
+    const range = levelRange(method);
+    return range ? [[method, { min: range[0], max: range[1], default: defaultLevel(method)! }]] : [];
+  }),
+);
 
 /** The contract takes at most this many paths at once (each job's input travels with its progress). */
 export const maxPaths = 1000;
