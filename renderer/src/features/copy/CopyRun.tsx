@@ -63,7 +63,7 @@ function CopySummary({ source, destination, summary, onDone }: { source: string;
         <dt>Signed with</dt>
         <dd aria-label="Signed with">{summary.signedWith ? <code className="wrap">{summary.signedWith}</code> : 'no new signature (the source’s are kept)'}</dd>
       </dl>
-      <SummaryFooter substituters={summary.substituters} onDone={onDone} />
+      <SummaryFooter substituters={summary.substituters} notes={summary.notes} onDone={onDone} />
     </section>
   );
 }

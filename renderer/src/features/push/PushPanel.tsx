@@ -202,7 +202,7 @@ function PushSummary({ cache, summary, onDone }: { cache: CacheView; summary: Pu
         <dt>Signed with</dt>
         <dd>{summary.signedWith ? <code className="wrap">{summary.signedWith}</code> : <strong className="push__unsigned">unsigned</strong>}</dd>
       </dl>
-      <SummaryFooter substituters={summary.substituters} onDone={onDone} />
+      <SummaryFooter substituters={summary.substituters} notes={summary.notes} onDone={onDone} />
     </section>
   );
 }

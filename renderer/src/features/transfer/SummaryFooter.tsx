@@ -1,10 +1,21 @@
 import { CopyButton } from '../../ui/CopyButton';
 import '../push/push.css';
 
-/** The end of a push's or a copy's summary: the nix.conf lines that substitute from the cache it filled (with a Copy button), and Done. */
-export function SummaryFooter({ substituters, onDone }: { substituters: string; onDone(): void }) {
+/**
+ * The end of a push's or a copy's summary: what the user should hear that did not stop the work (e.g.
+ * incomplete uploads of killed pushes that were aborted), the nix.conf lines that substitute from the
+ * cache it filled (with a Copy button), and Done.
+ */
+export function SummaryFooter({ substituters, notes = [], onDone }: { substituters: string; notes?: readonly string[]; onDone(): void }) {
   return (
     <>
+      {notes.length > 0 && (
+        <ul className="push__notes" aria-label="Notes">
+          {notes.map((note) => (
+            <li key={note}>{note.replace(/^note: /, '')}</li>
+          ))}
+        </ul>
+      )}
       <div className="push__snippet">
         <div className="push__section-head">
           <h3>Substitute from this cache (nix.conf)</h3>
