@@ -10,6 +10,8 @@ import { cacheIdentity } from '../../shared/caches/identity';
 import { describeConfig, isWritable } from '../../shared/caches/config';
 import { cacheHashes, forEachPathPage, resolveNames } from './browse/list-paths';
 import { Listings } from './browse/listings';
+import { IndexRegistry } from './index/index-registry';
+import { refreshIndex } from './index/refresh';
 import { JobRegistry } from './jobs/job-registry';
 import { openStore } from './stores/open-store';
 import { LocalStore } from './local-store/local-store';
@@ -56,6 +58,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
   await caches.start();
   const keys = new KeyStore(options.dataDir, options.secretBox ?? plainFileBox);
   const listings = new Listings();
+  const indexes = new IndexRegistry(options.dataDir, (notice) => options.log?.(notice));
   const localStore = new LocalStore({ env, home: env.HOME });
 
   const jobs = new JobRegistry({
@@ -319,6 +322,26 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
         for (const [hash, result] of resolved) names[hash] = 'error' in result ? { error: result.error } : { name: result.name };
         return { names };
       },
+    },
+    index: {
+      refresh: ({ cacheId }) => {
+        // As for listPaths: the configuration is fixed when the job starts, and the job has its own store.
+        const config = caches.get(cacheId).config;
+        const db = indexes.get(config);
+        return {
+          title: `Index the paths of ${describeConfig(config)}`,
+          subject: cacheIdentity(config),
+          run: async ({ signal, progress }) => {
+            const store = openStore(config, env);
+            try {
+              return await refreshIndex(store, db, { signal, onProgress: progress });
+            } finally {
+              store.close();
+            }
+          },
+        };
+      },
+      page: async ({ cacheId, offset, limit, filter, sort }) => indexes.page(caches.get(cacheId).config, { offset, limit, filter, sort }),
     },
   };
 

@@ -95,6 +95,48 @@ export const snippetsSchema = z.object({
 });
 
 const cacheRef = z.object({ cacheId: id });
+
+/** Columns the index's table sorts on (electron/services/index/index-db.ts has the SQL of each). */
+export const indexSortColumns = ['name', 'hash', 'narSize', 'fileSize', 'compression', 'references', 'signatures', 'lastModified'] as const;
+
+/** One path of a cache's index, as its table shows it. */
+export const indexRowSchema = z.object({
+  hash: z.string(),
+  storePath: z.string().optional(),
+  name: z.string().optional(),
+  narSize: z.number().int().optional(),
+  /** The compressed NAR's size: what a client downloads. */
+  fileSize: z.number().int().optional(),
+  compression: z.string().optional(),
+  references: z.number().int(),
+  /** Names of the keys that signed it (unchecked here); empty: unsigned. */
+  signers: z.array(z.string()),
+  /** ms since the epoch, as the cache listed the narinfo. */
+  lastModified: z.number().optional(),
+  /** Why the narinfo cannot be used (does not parse, too big, describes another path). */
+  error: z.string().optional(),
+});
+export type IndexRow = z.output<typeof indexRowSchema>;
+
+export const indexRefreshProgressSchema = z.object({
+  phase: z.enum(['listing', 'reading']),
+  listed: z.number().int(),
+  toRead: z.number().int(),
+  read: z.number().int(),
+  errors: z.number().int(),
+});
+
+export const indexRefreshSummarySchema = z.object({
+  total: z.number().int(),
+  added: z.number().int(),
+  changed: z.number().int(),
+  removed: z.number().int(),
+  unchanged: z.number().int(),
+  read: z.number().int(),
+  errors: z.number().int(),
+  elapsedMs: z.number(),
+});
+
 const jobRef = z.object({ jobId: jobIdSchema });
 
 /** A listing's entries are read in pages of at most this many (a million entries would be 44 MB in one message). */
@@ -358,6 +400,28 @@ export const contract = {
       z.object({
         names: z.record(z.string(), z.union([z.object({ name: z.string() }), z.object({ error: z.string() })])),
       }),
+    ),
+  },
+  index: {
+    /**
+     * Brings the cache's index (a SQLite file in the data folder, kept between runs and shared with
+     * the CLI) up to date: lists every narinfo key and reads only new or changed narinfos. HTTP
+     * caches cannot be listed, and say so.
+     */
+    refresh: job(cacheRef, indexRefreshProgressSchema, indexRefreshSummarySchema),
+    /**
+     * Rows `offset ..< offset + limit` of the index as it is (even while a refresh runs), filtered by a
+     * substring of the name or hash and sorted by a column; `refreshedAt` is absent until a refresh has
+     * completed once.
+     */
+    page: call(
+      cacheRef.extend({
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(maxPathsPage),
+        filter: z.string().max(200).optional(),
+        sort: z.object({ column: z.enum(indexSortColumns), descending: z.boolean().optional() }).optional(),
+      }),
+      z.object({ rows: z.array(indexRowSchema), total: z.number().int(), refreshedAt: z.string().optional() }),
     ),
   },
 } as const;
