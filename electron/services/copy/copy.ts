@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,17 +7,17 @@ import type { SecretKey } from '../../../shared/nix/keys';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import { narinfoKey, serialiseNarinfo } from '../../../shared/nix/narinfo';
 import { addSignature } from '../../../shared/nix/signature';
-import { parseStorePath } from '../../../shared/nix/store-path';
 import { planPush } from '../../../shared/push/plan';
 import { cacheHashes } from '../browse/list-paths';
 import { readCacheInfo } from '../caches/cache-service';
 import type { CompressionMethod } from '../../../shared/push/compression';
 import { ensureCacheInfo } from '../push/ensure-cache-info';
-import { narFileKey } from '../push/nar-key';
+import { targetOf } from '../sign/sign-paths';
 import type { PushProgress } from '../push/push';
 import { sweepStaleStaging } from '../push/push';
 import { sweepIncompleteUploads, sweepNote } from '../push/sweep-multipart';
 import { uploadInOrder } from '../push/upload-in-order';
+import { uploadStaged } from '../push/upload-staged';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
 import { asPathInfo, readSourceClosure } from './source-closure';
@@ -150,18 +149,10 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
             report();
           },
         });
-        try {
-          const url = narFileKey(staged.fileHash, staged.compression);
-          await destination.put(url, createReadStream(staged.file, { highWaterMark: 1 << 20 }), contentTypes.nar, { signal });
-          progress.fileBytesUploaded += staged.fileSize;
-          fileBytes += staged.fileSize;
-          // Before the narinfo (the commit point), as a push writes it.
-          if (staged.listing) await destination.put(`${parseStorePath(info.path).hash}.ls`, staged.listing, contentTypes.listing, { signal });
-          const { listing: _sent, ...kept } = staged;
-          copied.set(info.path, { url, staged: kept });
-        } finally {
-          await rm(staged.file, { force: true });
-        }
+        const { url, kept } = await uploadStaged(destination, info.path, staged, staged.compression, signal);
+        progress.fileBytesUploaded += staged.fileSize;
+        fileBytes += staged.fileSize;
+        copied.set(info.path, { url, staged: kept });
       },
       writeNarinfo: async (info) => {
         const { url, staged } = copied.get(info.path)!;
@@ -196,7 +187,7 @@ function countSkipped(inputs: readonly string[], narinfos: Map<string, Narinfo>,
     }
   }
   for (const input of inputs) {
-    const hash = /^[0-9a-df-np-sv-z]{32}$/.test(input) ? input : parseStorePath(input.includes('/') ? input : `/nix/store/${input}`).hash;
+    const hash = targetOf(input).hash;
     if (present.has(hash)) skipped.add(hash);
   }
   return skipped.size;

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +6,14 @@ import type { SecretKey } from '../../../shared/nix/keys';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import { narinfoKey, serialiseNarinfo } from '../../../shared/nix/narinfo';
 import { addSignature } from '../../../shared/nix/signature';
-import { parseStorePath } from '../../../shared/nix/store-path';
 import { planPush } from '../../../shared/push/plan';
 import type { CompressionMethod } from '../../../shared/push/compression';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
-import { narFileKey } from './nar-key';
 import type { StagedNar } from './stage-nar';
 import { stageNar } from './stage-nar';
 import { uploadInOrder } from './upload-in-order';
+import { uploadStaged } from './upload-staged';
 
 export interface PushOptions {
   /** The cache to push to. */
@@ -139,22 +137,10 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
         report();
       },
     });
-    try {
-      const url = narFileKey(nar.fileHash, options.compression);
-      // Read in 1 MiB pieces: the default 64 KiB made 16 times as many thread-pool calls, each a cost on the main thread.
-      await store.put(url, createReadStream(nar.file, { highWaterMark: 1 << 20 }), contentTypes.nar, { signal });
-      progress.fileBytesUploaded += nar.fileSize;
-      fileBytes += nar.fileSize;
-      // Before the narinfo, which is the commit point: a path the cache has then has its listing too.
-      // Uncompressed, as Nix writes it by default (an S3 store's ls-compression, which would send it
-      // with a Content-Encoding, is not implemented: readers take the plain file all the same).
-      if (nar.listing) await store.put(`${parseStorePath(info.path).hash}.ls`, nar.listing, contentTypes.listing, { signal });
-      // The listing is not kept while the narinfo waits for its references'.
-      const { listing: _sent, ...kept } = nar;
-      staged.set(info.path, { url, nar: kept });
-    } finally {
-      await rm(nar.file, { force: true });
-    }
+    const { url, kept } = await uploadStaged(store, info.path, nar, options.compression, signal);
+    progress.fileBytesUploaded += nar.fileSize;
+    fileBytes += nar.fileSize;
+    staged.set(info.path, { url, nar: kept });
   }
 
   async function writeNarinfo(info: LocalPathInfo): Promise<void> {

@@ -1,0 +1,35 @@
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { CompressionMethod } from '../../../shared/push/compression';
+import { parseStorePath } from '../../../shared/nix/store-path';
+import type { CacheStore } from '../stores/cache-store';
+import { contentTypes } from '../stores/cache-store';
+import { narFileKey } from './nar-key';
+import type { StagedNar } from './stage-nar';
+
+/**
+ * Uploads a staged NAR (push's or copy's) and, when it has one, its `.ls` listing, then removes the
+ * staged file whatever happens. Both go before the narinfo, which is the commit point: a path the
+ * cache has then has its listing too. The listing goes up uncompressed, as Nix writes it by default
+ * (an S3 store's ls-compression, sent with a Content-Encoding, is not implemented; readers take the
+ * plain file all the same). Returns the NAR's key and what the narinfo needs, without the listing,
+ * which is not kept while the narinfo waits for its references'.
+ */
+export async function uploadStaged<T extends StagedNar>(
+  store: CacheStore,
+  storePath: string,
+  staged: T,
+  compression: CompressionMethod,
+  signal: AbortSignal | undefined,
+): Promise<{ url: string; kept: Omit<T, 'listing'> }> {
+  try {
+    const url = narFileKey(staged.fileHash, compression);
+    // Read in 1 MiB pieces: the default 64 KiB made 16 times as many thread-pool calls, each a cost on the main thread.
+    await store.put(url, createReadStream(staged.file, { highWaterMark: 1 << 20 }), contentTypes.nar, { signal });
+    if (staged.listing) await store.put(`${parseStorePath(storePath).hash}.ls`, staged.listing, contentTypes.listing, { signal });
+    const { listing: _sent, ...kept } = staged;
+    return { url, kept };
+  } finally {
+    await rm(staged.file, { force: true });
+  }
+}
