@@ -13,8 +13,8 @@ const usages = (text: string) => text.split('usage:').length - 1;
 describe('narwhal CLI: bad usage names what is wrong, and prints the usage once', () => {
   it.each([
     [['info'], 'narwhal info: missing STORE-URL (or a saved cache\'s name)\nusage: narwhal info STORE-URL|NAME [--json] [--data-dir DIR]\n'],
-    [['ls'], 'narwhal ls: missing STORE-URL (or a saved cache\'s name)\nusage: narwhal ls STORE-URL|NAME [--json] [--data-dir DIR]\n'],
-    [['ls', 'file:///a', 'file:///b'], 'narwhal ls: unexpected argument "file:///b"\nusage: narwhal ls STORE-URL|NAME [--json] [--data-dir DIR]\n'],
+    [['ls'], 'narwhal ls: missing STORE-URL (or a saved cache\'s name)\nusage: narwhal ls STORE-URL|NAME [--long] [--json] [--data-dir DIR]\n'],
+    [['ls', 'file:///a', 'file:///b'], 'narwhal ls: unexpected argument "file:///b"\nusage: narwhal ls STORE-URL|NAME [--long] [--json] [--data-dir DIR]\n'],
     [['key', 'generate', '--name', 'x-1'], 'narwhal key generate: missing --out FILE\nusage: narwhal key generate --name NAME --out FILE\n'],
     [['key', 'generate'], 'narwhal key generate: missing --name NAME and --out FILE\nusage: narwhal key generate --name NAME --out FILE\n'],
     [['key', 'public', 'extra'], 'narwhal key public: unexpected argument "extra"\nusage: narwhal key public < SECRET-KEY-FILE\n'],
