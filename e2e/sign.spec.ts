@@ -6,20 +6,12 @@ import { parseNarinfo } from '../shared/nix/narinfo';
 import { verifyNarinfo } from '../shared/nix/signature';
 import { buildFixtureClosure, nixCopyFromHttp, nixCopyToFile } from '../scripts/testbed/nix';
 import { addFolderCache, expect, shot, test, ui } from './fixtures';
+import { generateKey, jobsPanel, screens } from './flows';
 import { fastTmpRoot, writeSyntheticCache } from './synthetic-cache';
 
-const screens = (page: Page) => page.getByRole('navigation', { name: 'Screens' });
-const jobsPanel = (page: Page) => page.getByRole('complementary', { name: 'Jobs' });
-
-/** Generates a signing key through the Keys screen, as a user would, and goes back to the caches; returns its public key. */
-async function generateKey(page: Page, name: string): Promise<string> {
-  await screens(page).getByRole('button', { name: 'Keys' }).click();
-  await page.getByRole('main', { name: 'Keys' }).getByRole('button', { name: 'Generate key…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Generate a signing key' });
-  await dialog.getByLabel('Key name').fill(name);
-  await dialog.getByRole('button', { name: 'Generate' }).click();
-  const publicKey = (await dialog.getByLabel('Public key', { exact: true }).innerText()).trim();
-  await dialog.getByRole('button', { name: 'Done' }).click();
+/** A signing key generated through the Keys screen, then back to the caches; its public key. */
+async function generateKeyThenCaches(page: Page, name: string): Promise<string> {
+  const publicKey = await generateKey(page, name);
   await screens(page).getByRole('button', { name: 'Caches' }).click();
   return publicKey;
 }
@@ -28,7 +20,7 @@ test('sign the closure of a typed path in a cache nix copy wrote unsigned: then 
   const fixture = await buildFixtureClosure('e2e-sign');
   const dir = path.join(workDir, 'unsigned-cache');
   await nixCopyToFile(dir, [fixture.top]);
-  const publicKey = await generateKey(app, 'e2e-sign-1');
+  const publicKey = await generateKeyThenCaches(app, 'e2e-sign-1');
   // Unsigned, Nix refuses it.
   expect((await nixCopyFromHttp(`file://${dir}`, fixture.top, publicKey)).ok).toBe(false);
 
@@ -90,7 +82,7 @@ test('sign all paths of a big cache: progress, Esc leaves it running in Jobs, re
   try {
     // Enough narinfos that signing them takes seconds; two do not parse.
     const cache = writeSyntheticCache(dir, 3_000, { broken: 2, prefix: 'signme' });
-    const publicKey = await generateKey(app, 'e2e-sign-2');
+    const publicKey = await generateKeyThenCaches(app, 'e2e-sign-2');
     await addFolderCache(app, 'Big', dir);
     await expect(ui.pathCount(app)).toHaveText('3,000 paths');
 

@@ -4,13 +4,15 @@ import './sign.css';
 import type { CacheView, SignProgressView, SignSummaryView } from '../../../../shared/api/contract';
 import type { JobView } from '../../../../shared/api/jobs';
 import { useView } from '../../app/view-store';
-import { CopyButton } from '../../ui/CopyButton';
 import { Dialog } from '../../ui/Dialog';
 import { formatCount, formatElapsed, plural } from '../../ui/format';
 import { useElapsed } from '../../ui/useElapsed';
 import { useJobsPanel } from '../jobs/jobs-store';
 import { useJobActions } from '../jobs/useJobs';
 import { useKeys, useTrustedKeys } from '../keys/queries';
+import { SigningKeyOptions } from '../keys/SigningKeyOptions';
+import { ProgressBar } from '../transfer/ProgressBar';
+import { SubstituteSnippet } from '../transfer/SummaryFooter';
 import { parsePathLines, signFraction, signProgressText, signSummaryText } from './sign-text';
 import type { SignRequest } from './useSignJob';
 import { useSignJob } from './useSignJob';
@@ -76,7 +78,7 @@ export function SignDialog({ cache, initialPaths, onClose }: { cache: CacheView;
               ? (state.job.error?.message ?? 'No reason was given.')
               : 'Every narinfo is whole, signed or as it was; signing again carries on (what is signed already is skipped).'}
           </div>
-          {state.progress?.phase === 'signing' && state.progress.done > 0 && <p className="sign__muted">Before it stopped: {signProgressText(state.progress)}.</p>}
+          {state.progress?.phase === 'signing' && state.progress.done > 0 && <p className="push__muted">Before it stopped: {signProgressText(state.progress)}.</p>}
         </div>
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
@@ -172,7 +174,7 @@ function SignForm({
       }}
     >
       <div className="dialog__body">
-        <p className="sign__muted">
+        <p className="push__muted">
           Adds a signature to narinfos already in <strong>{cache.name}</strong>, keeping their other lines. A narinfo edited since a key signed it is left alone and
           reported.
         </p>
@@ -189,12 +191,7 @@ function SignForm({
             data-autofocus={usable.length > 0 ? true : undefined}
           >
             {usable.length === 0 && <option value="">No key can sign here</option>}
-            {signing.map((k) => (
-              <option key={k.id} value={k.id} disabled={!k.secretAvailable}>
-                {k.name}
-                {k.secretAvailable ? '' : ' (its secret cannot be read here)'}
-              </option>
-            ))}
+            <SigningKeyOptions keys={signing} />
           </select>
           {keys.error ? (
             <div className="field__error">Could not read your keys: {keys.error.message}</div>
@@ -282,7 +279,7 @@ function SignForm({
           {restrict && (
             <div className="sign__trusted-list" role="group" aria-label="Keys to require a signature of">
               {trusted.isPending ? (
-                <span className="sign__muted">Reading the keys Nix trusts…</span>
+                <span className="push__muted">Reading the keys Nix trusts…</span>
               ) : trustable.length === 0 ? (
                 <span className="field__error">No other trusted key is known here: import its public key in Keys.</span>
               ) : (
@@ -333,28 +330,13 @@ function SignProgress({ job, progress, onClose }: { job: JobView; progress?: Sig
           <p className="push__phase" role="status" aria-label="Sign phase">
             {job.title}
           </p>
-          <span className="sign__muted" aria-label="Elapsed">
+          <span className="push__muted" aria-label="Elapsed">
             {formatElapsed(elapsed)}
           </span>
         </div>
-        <div className="push-bar">
-          <div className="push-bar__top">
-            <span className="push-bar__label">{label}</span>
-            <span className="push-bar__text">{text}</span>
-          </div>
-          <div
-            className={`bar${fraction === undefined ? ' bar--indeterminate' : ''}`}
-            role="progressbar"
-            aria-label="Signing"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            {...(fraction !== undefined ? { 'aria-valuenow': Math.round(fraction * 100) } : {})}
-            aria-valuetext={text}
-          >
-            <div className="bar__fill" style={{ width: `${fraction === undefined ? 30 : fraction * 100}%` }} />
-          </div>
-        </div>
-        <p className="sign__muted">Closing this dialog leaves the signing running; it is in Jobs.</p>
+        {/* Until the total is known (closure, listing, queued) the bar slides and the words say how far it got. */}
+        <ProgressBar label={label} name="Signing" value={fraction ?? 0} max={1} text={text} indeterminate={fraction === undefined} pendingText={text} />
+        <p className="push__muted">Closing this dialog leaves the signing running; it is in Jobs.</p>
       </div>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={() => cancel(job.id)}>
@@ -406,9 +388,9 @@ function SignSummary({ job, summary, onAgain, onClose }: { job: JobView; summary
         {summary.failed.length > 0 && (
           <div className="sign__failures">
             <h3>Not signed</h3>
-            <ul className="sign__failure-list" aria-label="Paths not signed">
+            <ul className="pick-list sign__failure-list" aria-label="Paths not signed">
               {summary.failed.map((failure) => (
-                <li key={failure.path} className="sign__failure">
+                <li key={failure.path} className="pick-row sign__failure">
                   <code className="sign__failure-path">{failure.path}</code>
                   {/* The path is on the line above: a reason that starts with it says the rest. */}
                   <span className="sign__failure-reason">{failure.reason.startsWith(`${failure.path} `) ? failure.reason.slice(failure.path.length + 1) : failure.reason}</span>
@@ -416,23 +398,13 @@ function SignSummary({ job, summary, onAgain, onClose }: { job: JobView; summary
               ))}
             </ul>
             {more > 0 && (
-              <p className="sign__muted">
+              <p className="push__muted">
                 …and {formatCount(more)} more. <code>narwhal sign</code> lists every one.
               </p>
             )}
           </div>
         )}
-        {summary.signed + summary.alreadySigned > 0 && (
-          <div className="push__snippet">
-            <div className="push__section-head">
-              <h3>Substitute from this cache (nix.conf)</h3>
-              <CopyButton text={summary.substituters} what="nix.conf lines" />
-            </div>
-            <pre className="push__code" aria-label="nix.conf lines">
-              {summary.substituters}
-            </pre>
-          </div>
-        )}
+        {summary.signed + summary.alreadySigned > 0 && <SubstituteSnippet substituters={summary.substituters} />}
       </div>
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onAgain}>

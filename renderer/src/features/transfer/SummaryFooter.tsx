@@ -16,20 +16,27 @@ export function SummaryFooter({ substituters, notes = [], onDone }: { substitute
           ))}
         </ul>
       )}
-      <div className="push__snippet">
-        <div className="push__section-head">
-          <h3>Substitute from this cache (nix.conf)</h3>
-          <CopyButton text={substituters} what="nix.conf lines" />
-        </div>
-        <pre className="push__code" aria-label="nix.conf lines">
-          {substituters}
-        </pre>
-      </div>
+      <SubstituteSnippet substituters={substituters} />
       <div className="push__actions">
         <button type="button" className="button button--primary" onClick={onDone}>
           Done
         </button>
       </div>
     </>
+  );
+}
+
+/** The nix.conf lines that substitute from a cache with its key trusted, with a Copy button (push, copy and sign summaries). */
+export function SubstituteSnippet({ substituters }: { substituters: string }) {
+  return (
+    <div className="push__snippet">
+      <div className="push__section-head">
+        <h3>Substitute from this cache (nix.conf)</h3>
+        <CopyButton text={substituters} what="nix.conf lines" />
+      </div>
+      <pre className="push__code" aria-label="nix.conf lines">
+        {substituters}
+      </pre>
+    </div>
   );
 }
