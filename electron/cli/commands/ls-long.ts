@@ -49,14 +49,32 @@ function columnsOf(row: IndexedPath): string[] {
     formatBytes(row.narSize!),
     row.fileSize === null ? '-' : formatBytes(row.fileSize),
     row.compression!,
-    `${row.references.length} refs`,
+    `${row.references.length} ref${row.references.length === 1 ? '' : 's'}`,
     signatureStatus(row.sigs),
     iso(row.lastModified),
   ];
 }
 
+/** Writes in chunks of about 64 kB: 100 000 lines, one write each, would be slow on a pipe. */
+function chunkedWriter(stream: NodeJS.WritableStream): { write(text: string): void; end(): void } {
+  let chunk = '';
+  return {
+    write(text) {
+      chunk += text;
+      if (chunk.length > 65536) {
+        stream.write(chunk);
+        chunk = '';
+      }
+    },
+    end() {
+      if (chunk) stream.write(chunk);
+      chunk = '';
+    },
+  };
+}
+
 /** Sizes read best right-aligned, the rest left-aligned. */
-const rightAligned = new Set([1, 2, 4]);
+const rightAligned = new Set([1, 2]);
 
 /**
  * `narwhal ls STORE-URL|NAME --long [--json]`: every path with its NAR size, download size,
@@ -69,29 +87,43 @@ export async function lsLong(argv: string[], io: CliIO): Promise<number> {
   expectPositionals(positionals, ["STORE-URL (or a saved cache's name)"]);
   const dataDir = resolveDataDir({ flag: values['data-dir'], env: io.env });
   const config = await storeTarget(positionals[0]!, dataDir, io);
-  const rows = await withFreshIndex(config, dataDir, io, (db) => [...db.all()]);
-  const good = rows.filter((row) => row.error === null);
-  const bad = rows.filter((row) => row.error !== null);
-  if (values.json) {
-    const objects = [
-      ...good.map((row) => ({ hash: row.hash, name: row.name, ...pathJson(row), signedBy: signatureKeyNames(row.sigs), lastModified: row.lastModified === null ? null : new Date(row.lastModified).toISOString() })),
-      ...bad.map((row) => ({ hash: row.hash, error: row.error })),
-    ];
-    writeLine(io.stdout, JSON.stringify(objects));
-  } else {
-    const table = good.map(columnsOf);
-    const widths = table.reduce<number[]>((w, cells) => cells.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
-    // Written in chunks: 100 000 lines, one write each, would be slow on a pipe.
-    let chunk = '';
-    for (const cells of table) {
-      chunk += cells.map((cell, i) => (i === cells.length - 1 ? cell : rightAligned.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ') + '\n';
-      if (chunk.length > 65536) {
-        io.stdout.write(chunk);
-        chunk = '';
+  // Printed from the index in passes over it, not gathered first: a million rows with their raw text
+  // would be a gigabyte. Broken narinfos are few, kept for stderr and printed last.
+  const bad = await withFreshIndex(config, dataDir, io, (db) => {
+    const broken: IndexedPath[] = [];
+    const out = chunkedWriter(io.stdout);
+    if (values.json) {
+      let first = true;
+      out.write('[');
+      for (const row of db.all()) {
+        if (row.error !== null) {
+          broken.push(row);
+          continue;
+        }
+        const object = { hash: row.hash, name: row.name, ...pathJson(row), signedBy: signatureKeyNames(row.sigs), lastModified: row.lastModified === null ? null : new Date(row.lastModified).toISOString() };
+        out.write((first ? '' : ',') + JSON.stringify(object));
+        first = false;
+      }
+      for (const row of broken) {
+        out.write((first ? '' : ',') + JSON.stringify({ hash: row.hash, error: row.error }));
+        first = false;
+      }
+      out.write(']\n');
+    } else {
+      let widths: number[] = [];
+      for (const row of db.all()) if (row.error === null) widths = columnsOf(row).map((cell, i) => Math.max(widths[i] ?? 0, cell.length));
+      for (const row of db.all()) {
+        if (row.error !== null) {
+          broken.push(row);
+          continue;
+        }
+        const cells = columnsOf(row);
+        out.write(cells.map((cell, i) => (i === cells.length - 1 ? cell : rightAligned.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ') + '\n');
       }
     }
-    if (chunk) io.stdout.write(chunk);
-  }
+    out.end();
+    return broken;
+  });
   for (const row of bad) writeLine(io.stderr, `${row.hash}.narinfo: ${row.error}`);
   return bad.length ? 1 : 0;
 }

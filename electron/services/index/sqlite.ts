@@ -16,9 +16,9 @@ let loaded: DatabaseConstructor | undefined;
  */
 export function sqlite(): DatabaseConstructor {
   if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
+  const load = createRequire(import.meta.url);
   try {
-    loaded = require('better-sqlite3') as DatabaseConstructor;
+    loaded = load('better-sqlite3') as DatabaseConstructor;
   } catch (e) {
     const message = (e as Error).message;
     const hint = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)
