@@ -37,11 +37,23 @@ const corpus = corpusStorePaths(Number(values.mb) * 2 ** 20, Number(values.paths
 const mib = (n: number) => (n / 2 ** 20).toFixed(1);
 console.log(`corpus: ${corpus.paths.length} store paths, ${mib(corpus.narBytes)} MiB of NAR; ${availableParallelism()} cores; load ${loadavg()[0]!.toFixed(2)}`);
 
+/** CPU seconds (user + system) of the last process `timed` ran, all its threads and children. */
+let lastCpu = NaN;
+const haveGnuTime = fs.existsSync('/usr/bin/time');
+
+/**
+ * Wall seconds of a whole process. Its CPU time goes to `lastCpu` (through /usr/bin/time, when there):
+ * on a machine that others load, wall time tracks CPU time more than parallelism.
+ */
 function timed(argv: string[], options: { input?: string; env?: Record<string, string> } = {}): number {
+  const full = haveGnuTime ? ['/usr/bin/time', '-f', 'narwhal-bench-cpu %U %S', ...argv] : argv;
   const t0 = performance.now();
-  const r = spawnSync(argv[0]!, argv.slice(1), { env: { ...nixEnv, ...options.env }, stdio: ['pipe', 'ignore', 'pipe'], input: options.input, maxBuffer: 1 << 26 });
+  const r = spawnSync(full[0]!, full.slice(1), { env: { ...nixEnv, ...options.env }, stdio: ['pipe', 'ignore', 'pipe'], input: options.input, maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${argv.slice(0, 3).join(' ')} … failed: ${r.stderr?.toString().slice(-2000)}`);
-  return (performance.now() - t0) / 1000;
+  const cpu = /narwhal-bench-cpu (\S+) (\S+)\s*$/.exec(r.stderr?.toString() ?? '');
+  lastCpu = cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN;
+  return seconds;
 }
 
 function dirBytes(dir: string): number {
@@ -54,6 +66,8 @@ for (const method of values.methods!.split(',')) {
   const runs = method === 'xz' ? 1 : Number(values.runs);
   const nixRuns: number[] = [];
   const ourRuns: number[] = [];
+  const nixCpu: number[] = [];
+  const ourCpu: number[] = [];
   let nixSize = 0;
   let ourSize = 0;
   for (let run = 0; run < runs; run++) {
@@ -61,9 +75,11 @@ for (const method of values.methods!.split(',')) {
     const nixDir = path.join(work, `nix-${method}-${run}`);
     const ourDir = path.join(work, `ours-${method}-${run}`);
     nixRuns.push(timed(['nix', '--extra-experimental-features', 'nix-command', 'copy', '--to', `file://${nixDir}?compression=${method}`, ...corpus.paths]));
+    nixCpu.push(lastCpu);
     fs.mkdirSync(ourDir);
     fs.writeFileSync(path.join(ourDir, 'nix-cache-info'), 'StoreDir: /nix/store\n');
     ourRuns.push(timed([...narwhal.argv, 'push', `file://${ourDir}`, ...corpus.paths, '--compression', method, '--unsigned', '--jobs', values.jobs!], { env: narwhal.env }));
+    ourCpu.push(lastCpu);
     nixSize = dirBytes(path.join(nixDir, 'nar'));
     ourSize = dirBytes(path.join(ourDir, 'nar'));
     fs.rmSync(nixDir, { recursive: true, force: true });
@@ -81,6 +97,7 @@ for (const method of values.methods!.split(',')) {
   const spread = runs > 1 ? ` (medians of ${runs}; nix ${nixRuns.map((s) => s.toFixed(2)).join(' ')}, narwhal ${ourRuns.map((s) => s.toFixed(2)).join(' ')})` : '';
   rows.push(
     `${method.padEnd(5)} nix copy ${nixSeconds.toFixed(2)} s, narwhal push ${oursSeconds.toFixed(2)} s, ratio ${(oursSeconds / nixSeconds).toFixed(2)}; ` +
+      `CPU ${median(ourCpu).toFixed(2)} vs ${median(nixCpu).toFixed(2)} s; ` +
       `size ${mib(ourSize)} vs ${mib(nixSize)} MiB (${((ourSize / nixSize - 1) * 100).toFixed(1)}%)${limit}${spread}; load ${loadavg()[0]!.toFixed(2)}`,
   );
   console.log(rows.at(-1));
