@@ -342,6 +342,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
         };
       },
       page: async ({ cacheId, offset, limit, filter, sort }) => indexes.page(caches.get(cacheId).config, { offset, limit, filter, sort }),
+      stats: async ({ cacheId }) => indexes.stats(caches.get(cacheId).config),
     },
   };
 

@@ -118,6 +118,20 @@ export const indexRowSchema = z.object({
 });
 export type IndexRow = z.output<typeof indexRowSchema>;
 
+export const indexStatsSchema = z.object({
+  /** Paths whose narinfo is usable; `errors` counts the others. */
+  paths: z.number().int(),
+  narBytes: z.number().int(),
+  fileBytes: z.number().int(),
+  unsigned: z.number().int(),
+  errors: z.number().int(),
+  compression: z.array(z.object({ method: z.string(), paths: z.number().int(), narBytes: z.number().int(), fileBytes: z.number().int() })),
+  /** Paths carrying a signature by each key name (not checked against any trusted key). */
+  signers: z.array(z.object({ key: z.string(), paths: z.number().int() })),
+  refreshedAt: z.string().optional(),
+});
+export type IndexStats = z.output<typeof indexStatsSchema>;
+
 export const indexRefreshProgressSchema = z.object({
   phase: z.enum(['listing', 'reading']),
   listed: z.number().int(),
@@ -423,6 +437,8 @@ export const contract = {
       }),
       z.object({ rows: z.array(indexRowSchema), total: z.number().int(), refreshedAt: z.string().optional() }),
     ),
+    /** Totals of the index as it is: paths, bytes, per compression method, signatures per key name. */
+    stats: call(cacheRef, indexStatsSchema),
   },
 } as const;
 

@@ -127,6 +127,19 @@ function fromRow(row: Row): IndexedPath {
   };
 }
 
+export interface IndexStats {
+  /** Paths whose narinfo is usable. */
+  paths: number;
+  narBytes: number;
+  fileBytes: number;
+  unsigned: number;
+  /** narinfos that cannot be used. */
+  errors: number;
+  compression: Array<{ method: string; paths: number; narBytes: number; fileBytes: number }>;
+  /** Paths with a signature of each key name (the signatures are not checked here). */
+  signers: Array<{ key: string; paths: number }>;
+}
+
 export interface OpenedIndex {
   db: IndexDb;
   /** Where an unusable old file went, when there was one. */
@@ -259,6 +272,17 @@ export class IndexDb {
 
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM paths').get() as { n: number }).n;
+  }
+
+  /** Totals over the whole index, for a cache's numbers (rows with an error count only in `errors`). */
+  stats(): IndexStats {
+    const totals = this.db.prepare('SELECT count(*) AS paths, coalesce(sum(nar_size), 0) AS narBytes, coalesce(sum(file_size), 0) AS fileBytes, coalesce(sum(sig_count = 0), 0) AS unsigned FROM paths WHERE error IS NULL').get() as { paths: number; narBytes: number; fileBytes: number; unsigned: number };
+    const compression = this.db.prepare('SELECT compression AS method, count(*) AS paths, coalesce(sum(nar_size), 0) AS narBytes, coalesce(sum(file_size), 0) AS fileBytes FROM paths WHERE error IS NULL GROUP BY compression ORDER BY paths DESC, method').all() as IndexStats['compression'];
+    // A path signed twice by one key counts once for it.
+    const signers = this.db
+      .prepare("SELECT key, count(DISTINCT hash) AS paths FROM (SELECT paths.hash AS hash, substr(sig.value, 1, instr(sig.value, ':') - 1) AS key FROM paths, json_each(paths.sigs) AS sig WHERE paths.error IS NULL) GROUP BY key ORDER BY paths DESC, key")
+      .all() as IndexStats['signers'];
+    return { ...totals, errors: this.errorCount(), compression, signers };
   }
 
   /** Rows whose narinfo could not be used. */

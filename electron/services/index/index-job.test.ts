@@ -51,6 +51,17 @@ describe('index.refresh and index.page through the API', () => {
     expect(broken.rows).toEqual([{ hash: '0'.repeat(32), references: 0, signers: [], lastModified: expect.any(Number), error: expect.stringContaining('0'.repeat(32)) }]);
     expect((await client.api.index.page({ cacheId: cache.id, offset: 0, limit: 20, filter: 'synthetic-1' })).total).toBe(3);
 
+    expect(await client.api.index.stats({ cacheId: cache.id })).toEqual({
+      paths: 12,
+      narBytes: 12 * 4000 + 66,
+      fileBytes: 12 * 1000 + 66,
+      unsigned: 6,
+      errors: 1,
+      compression: [{ method: 'xz', paths: 12, narBytes: 12 * 4000 + 66, fileBytes: 12 * 1000 + 66 }],
+      signers: [{ key: 'a-1', paths: 6 }],
+      refreshedAt: page.refreshedAt,
+    });
+
     // Nothing changed: the second job reads no narinfo.
     expect(await client.api.index.refresh({ cacheId: cache.id }).result).toMatchObject({ total: 13, read: 0 });
     expect(indexFile(dataDir, cache.config)).toMatch(new RegExp(`^${dataDir}/index/[0-9a-f]{64}\\.sqlite$`));

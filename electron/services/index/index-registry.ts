@@ -1,4 +1,4 @@
-import type { IndexRow } from '../../../shared/api/contract';
+import type { IndexRow, IndexStats } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import type { CacheConfig } from '../../../shared/caches/config';
 import type { IndexDb, IndexedPath, PageQuery } from './index-db';
@@ -34,6 +34,12 @@ export class IndexRegistry {
     const { rows, total } = db.page(query);
     const refreshedAt = db.getMeta('refreshed_at');
     return { rows: rows.map(toIndexRow), total, ...(refreshedAt ? { refreshedAt } : {}) };
+  }
+
+  stats(config: CacheConfig): IndexStats {
+    const db = this.get(config);
+    const refreshedAt = db.getMeta('refreshed_at');
+    return { ...db.stats(), ...(refreshedAt ? { refreshedAt } : {}) };
   }
 
   closeAll(): void {

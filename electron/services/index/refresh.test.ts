@@ -111,6 +111,7 @@ describe('refreshIndex on a folder cache', () => {
     expect(db.get(big)).toMatchObject({ raw: null, error: expect.stringContaining('more than the 1 MiB a narinfo may be') });
     expect(db.get(other)).toMatchObject({ storePath: null, error: `${other}.narinfo describes ${syntheticNarinfo(0).storePath}, another path` });
     expect(db.errorCount()).toBe(3);
+    expect(db.stats()).toMatchObject({ paths: 2, errors: 3, unsigned: 2, signers: [] });
   });
 
   it('leaves the old rows when a store error fails the refresh, and removes nothing', async () => {
@@ -186,6 +187,7 @@ describe('IndexDb', () => {
     expect(filtered.total).toBe(filtered.rows.length);
     const hash = syntheticNarinfo(7).hash;
     expect(db.page({ offset: 0, limit: 10, filter: hash.slice(3, 12) }).rows.map((r) => r.hash)).toContain(hash);
+    expect(db.stats()).toEqual({ paths: 30, narBytes: 30 * 4000 + 435, fileBytes: 30 * 1000 + 435, unsigned: 30, errors: 0, compression: [{ method: 'xz', paths: 30, narBytes: 30 * 4000 + 435, fileBytes: 30 * 1000 + 435 }], signers: [] });
     // Pages in a row neither overlap nor miss a row, whatever the sort.
     const seen = new Set<string>();
     for (let offset = 0; offset < 30; offset += 7) for (const row of db.page({ offset, limit: 7, sort: { column: 'compression' } }).rows) seen.add(row.hash);
