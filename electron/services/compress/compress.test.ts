@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, type Transform } from 'node:stream';
@@ -264,6 +264,75 @@ describe('flow control and cancellation', { timeout: 30_000 }, () => {
       await own.close();
     }
     expect(own.started).toBe(0);
+  });
+
+  it('with outputFile the worker writes the file itself (mode, digests of its bytes), and nothing comes out of the stream', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'narwhal-compress-file-'));
+    try {
+      const input = sample(3 << 20);
+      const path = join(dir, 'out.zst');
+      const c = createCompressor('zstd', { pool, outputFile: { path, mode: 0o640, sync: true } });
+      expect((await run(c, input)).length).toBe(0);
+      const written = readFileSync(path);
+      expect(sha256hex(tool(REFERENCE.zstd.decompress, written))).toBe(sha256hex(input));
+      const { input: inDigest, output } = await c.digests;
+      expect([hashToHex(inDigest.hash), inDigest.size]).toEqual([sha256hex(input), input.length]);
+      expect([hashToHex(output.hash), output.size]).toEqual([sha256hex(written), written.length]);
+      expect(statSync(path).mode & 0o777).toBe(0o640);
+      // An existing file is never overwritten: the job fails and leaves it as it was.
+      await expect(run(createCompressor('none', { pool, outputFile: { path } }), Buffer.from('x'))).rejects.toThrow(/EEXIST/);
+      expect(readFileSync(path).equals(written)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with transferInput big chunks that own their memory move to the worker (detached here); small or shared ones are copied', async () => {
+    const big = [sample(1 << 20), sample(1 << 20)].map((b) => Buffer.concat([b])); // each its own ArrayBuffer
+    const small = Buffer.from('a small chunk, from the shared pool');
+    const expected = sha256hex(Buffer.concat([big[0]!, small, big[1]!]));
+    const c = createCompressor('zstd', { pool, transferInput: true });
+    const parts: Buffer[] = [];
+    await pipeline(Readable.from([big[0]!, small, big[1]!]), c, async (source: AsyncIterable<Buffer>) => {
+      for await (const p of source) parts.push(p);
+    });
+    expect(sha256hex(tool(REFERENCE.zstd.decompress, Buffer.concat(parts)))).toBe(expected);
+    expect(hashToHex((await c.digests).input.hash)).toBe(expected);
+    expect(big[0]!.buffer.byteLength).toBe(0); // moved
+    expect(small.length).toBeGreaterThan(0); // copied
+  });
+
+  it('with outputFile a cancelled job removes its file and frees its worker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'narwhal-compress-file-'));
+    const own = createCompressionPool(1);
+    try {
+      const controller = new AbortController();
+      const path = join(dir, 'out.zst');
+      const c = createCompressor('zstd', { pool: own, signal: controller.signal, outputFile: { path } });
+      c.resume();
+      const endless = new Readable({
+        read() {
+          this.push(randomBytes(1 << 16));
+        },
+      });
+      const done = pipeline(endless, c);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(existsSync(path)).toBe(true);
+      controller.abort(new Error('user cancelled'));
+      await expect(done).rejects.toThrow('user cancelled');
+      // The next job on the only worker runs once the cancelled one was cleaned up.
+      expect((await collect(Readable.from([Buffer.from('after')]).pipe(createCompressor('none', { pool: own })))).toString()).toBe('after');
+      expect(existsSync(path)).toBe(false);
+      // The worker's zstd context, left in the middle of a frame, is reset for the next file job.
+      const input = sample(2 << 20);
+      const next = join(dir, 'next.zst');
+      await run(createCompressor('zstd', { pool: own, outputFile: { path: next } }), input);
+      expect(sha256hex(tool(REFERENCE.zstd.decompress, readFileSync(next)))).toBe(sha256hex(input));
+      expect(own.started).toBe(1);
+    } finally {
+      await own.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('more jobs than workers wait their turn, and all finish', async () => {

@@ -25,9 +25,9 @@ import { WorkerPool } from './worker-pool';
  * Output is what the reference tools read (`xz -d`, `zstd -d`, `gzip -d`, `bzip2 -d`) and Nix reads.
  *
  * Worker protocol (messages carry `job`, the stream's id, so a late message of an ended job is dropped):
- *   main -> worker: start {method, mode, level, threads} · data {chunk} · end · credit (one output chunk taken) · abort
+ *   main -> worker: start {method, mode, level, threads, file?} · data {chunk} · end · credit (one output chunk taken) · abort
  *   worker -> main: ack {chunk?} (one input chunk taken by the codec, given back for reuse once the codec is done
- *                   with it) · data {chunk} · done {sizes, sha256s} · error {message} · aborted
+ *                   with it) · data {chunk} (not when the job writes to a file) · done {sizes, sha256s} · error {message} · aborted
  */
 
 export interface CodecOptions {
@@ -41,6 +41,20 @@ export interface CodecOptions {
   threads?: number;
   /** Cancels the work: the stream is destroyed with the signal's reason and its worker terminated. */
   signal?: AbortSignal;
+}
+
+/**
+ * Where a compressor's worker writes the output itself, instead of sending it back to the stream: the
+ * file is created (an existing one is an error), written, fsynced with `sync`, and closed before
+ * `digests` resolves; if the job fails or is cancelled the worker removes it. The stream's readable
+ * side then ends without data.
+ */
+export interface OutputFile {
+  path: string;
+  /** Permissions of the new file (default 0o600). */
+  mode?: number;
+  /** fsync the file before reporting the digests (in the worker, off the main thread). */
+  sync?: boolean;
 }
 
 export interface Digest {
@@ -89,8 +103,22 @@ export function createCompressionPool(size: number): WorkerPool {
   return new WorkerPool(WORKER_URL, size);
 }
 
+export interface CompressorOptions {
+  pool?: WorkerPool;
+  outputFile?: OutputFile;
+  /**
+   * The caller hands over its chunks for good (the NAR writer allocates a fresh one each time and
+   * nobody else reads it): a large chunk that owns its whole memory is then moved to the worker as
+   * it is instead of copied into a batch; it is unusable afterwards.
+   */
+  transferInput?: boolean;
+}
+
+/** Chunks at least this big are moved to the worker as they are (with transferInput). */
+const TRANSFER_MIN = 64 << 10;
+
 /** Options are checked here, before any stream or worker exists: a bad level throws at once. */
-export function createCompressor(method: CompressionMethod, options: CodecOptions & { pool?: WorkerPool } = {}): CodecStream {
+export function createCompressor(method: CompressionMethod, options: CodecOptions & CompressorOptions = {}): CodecStream {
   return new WorkerCodec(method, 'compress', checkOptions(method, 'compress', options), options);
 }
 
@@ -152,7 +180,7 @@ class WorkerCodec extends Transform implements CodecStream {
     readonly method: CompressionMethod,
     private readonly mode: 'compress' | 'decompress',
     private readonly spec: { level?: number; threads: number },
-    options: CodecOptions & { pool?: WorkerPool },
+    private readonly options: CodecOptions & CompressorOptions,
   ) {
     super({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
     this.pool = options.pool ?? compressionPool();
@@ -184,7 +212,8 @@ class WorkerCodec extends Transform implements CodecStream {
         worker.on('message', (m: FromWorker) => this.onMessage(m));
         worker.on('error', (err) => this.destroy(new Error(`${this.method} ${this.mode}ion worker failed: ${err.message}`)));
         worker.on('exit', this.onExit);
-        worker.postMessage({ t: 'start', job: this.job, method: this.method, mode: this.mode, level: this.spec.level, threads: this.spec.threads });
+        const file = this.options.outputFile;
+        worker.postMessage({ t: 'start', job: this.job, method: this.method, mode: this.mode, level: this.spec.level, threads: this.spec.threads, ...(file ? { file } : {}) });
         callback();
       },
       (err) => callback(err instanceof Error ? err : new Error(String(err))),
@@ -195,6 +224,15 @@ class WorkerCodec extends Transform implements CodecStream {
     // Copy into a batch: the chunk's memory may be shared (Node's small-buffer pool, or a buffer the
     // producer reuses) and cannot be transferred; and codecs fed small pieces are slow (zstd takes
     // three times as long on 64 KiB writes as on 1 MiB ones), as is a message per small chunk.
+    // Unless the caller gave its chunks away and this one is big and owns its memory: then it moves.
+    if (this.options.transferInput && this.batchLength === 0 && chunk.byteLength >= TRANSFER_MIN && chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer && chunk.byteLength === chunk.buffer.byteLength) {
+      const own = new Uint8Array(chunk.buffer);
+      this.worker!.postMessage({ t: 'data', job: this.job, chunk: own }, [own.buffer]);
+      this.inFlight++;
+      if (this.inFlight < INPUT_WINDOW) callback();
+      else this.heldWrite = callback;
+      return;
+    }
     let offset = 0;
     while (offset < chunk.length) {
       this.batch ??= spareBatches.pop() ?? new Uint8Array(BATCH);

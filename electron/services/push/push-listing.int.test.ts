@@ -61,7 +61,7 @@ async function oddPaths(): Promise<string[]> {
   return added.trim().split('\n');
 }
 
-/** Records the order of the keys a store is asked to write. */
+/** Records the order of the keys a store is asked to write (by put, or by adopting a staged file). */
 function recordingPuts(store: CacheStore): { store: CacheStore; keys: string[] } {
   const keys: string[] = [];
   const recording = new Proxy(store, {
@@ -70,6 +70,13 @@ function recordingPuts(store: CacheStore): { store: CacheStore; keys: string[] }
         return (key: string, ...rest: unknown[]) => {
           keys.push(key);
           return (target.put as (...args: unknown[]) => Promise<void>).call(target, key, ...rest);
+        };
+      }
+      // A folder cache's NARs are staged in the folder and renamed into place: adopt(file, key).
+      if (prop === 'adopt' && target instanceof FileStore) {
+        return (file: string, key: string, ...rest: unknown[]) => {
+          keys.push(key);
+          return (target.adopt as (...args: unknown[]) => Promise<void>).call(target, file, key, ...rest);
         };
       }
       const value: unknown = Reflect.get(target, prop, receiver);

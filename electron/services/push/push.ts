@@ -10,6 +10,7 @@ import { planPush } from '../../../shared/push/plan';
 import type { CompressionMethod } from '../../../shared/push/compression';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
+import { FileStore } from '../stores/file-store';
 import type { StagedNar } from './stage-nar';
 import { stageNar } from './stage-nar';
 import { uploadInOrder } from './upload-in-order';
@@ -122,12 +123,18 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   const staged = new Map<string, { url: string; nar: Omit<StagedNar, 'listing'> }>();
   const progress: PushProgress = { pathsTotal: plan.toPush.length, pathsDone: 0, narBytesTotal: plan.narBytes, narBytesRead: 0, fileBytesUploaded: 0 };
   const report = () => options.onProgress?.({ ...progress });
-  if (!options.stagingDir) await sweepStaleStaging(tmpdir());
-  const stagingDir = options.stagingDir ?? (await mkdtemp(join(tmpdir(), `narwhal-push-${process.pid}-`)));
+  // A folder cache's NARs are staged in the folder itself, under temporary names, and renamed into
+  // place: each NAR is written once (and fsynced in its worker, as put() would), not staged, read back
+  // and written again.
+  const inPlace = !options.stagingDir && store instanceof FileStore ? store : undefined;
+  if (!options.stagingDir && !inPlace) await sweepStaleStaging(tmpdir());
+  const stagingDir = options.stagingDir ?? (inPlace ? undefined : await mkdtemp(join(tmpdir(), `narwhal-push-${process.pid}-`)));
   let fileBytes = 0;
 
   async function uploadNar(info: LocalPathInfo): Promise<void> {
-    const nar = await stageNar(info, stagingDir, {
+    const file = inPlace ? await inPlace.temporaryFile('nar', info.path.slice(info.path.lastIndexOf('/') + 1)) : undefined;
+    const nar = await stageNar(info, stagingDir ?? '', {
+      ...(file ? { file, mode: 0o644, sync: true } : {}),
       compression: options.compression,
       level: options.level,
       writeNarListing: options.writeNarListing,
@@ -155,7 +162,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
     report();
     await uploadInOrder({ paths: plan.toPush, jobs: options.jobs ?? 2, signal, uploadNar, writeNarinfo });
   } finally {
-    if (!options.stagingDir) await rm(stagingDir, { recursive: true, force: true });
+    if (!options.stagingDir && stagingDir) await rm(stagingDir, { recursive: true, force: true });
   }
   return { pushed: plan.toPush.length, skipped: plan.present.length, narBytes: plan.narBytes, fileBytes, elapsedMs: Math.round(performance.now() - started) };
 }

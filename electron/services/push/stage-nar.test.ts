@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,9 @@ import { NarError } from '../nar/nar-reader';
 import { dumpPath } from '../nar/nar-writer';
 import { nar, nodeTokens } from '../nar/nar-test-util';
 import { ListingTap } from './listing-tap';
+import { FileStore } from '../stores/file-store';
 import { stageNar } from './stage-nar';
+import { uploadStaged } from './upload-staged';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -95,6 +98,37 @@ describe('stageNar with writeNarListing', () => {
     const staging = await tempDir('narwhal-stage-');
     await expect(stageNar(info, staging, { compression: 'none', writeNarListing: true })).rejects.toMatchObject({ code: 'bad-format' });
     expect(await readdir(staging)).toEqual([]);
+  });
+});
+
+describe('stageNar into a folder cache', () => {
+  it('stages under a temporary name the folder does not list, then uploadStaged renames it into place; a cancel leaves nothing', async () => {
+    const tree = await makeTree();
+    const info = await localInfo(tree);
+    const store = new FileStore(await tempDir('narwhal-stage-cache-'));
+    const file = await store.temporaryFile('nar', 'out');
+    const staged = await stageNar(info, '', { compression: 'zstd', file, mode: 0o644, sync: true, writeNarListing: true });
+    expect(staged.file).toBe(file);
+    const listed = async () => {
+      const keys: string[] = [];
+      for await (const page of store.list()) keys.push(...page.map((o) => o.key));
+      return keys;
+    };
+    expect(await listed()).toEqual([]);
+    const { url } = await uploadStaged(store, '/nix/store/00000000000000000000000000000000-out', staged, 'zstd', undefined);
+    expect(await listed()).toEqual(['00000000000000000000000000000000.ls', url].sort());
+    const bytes = readFileSync(join(store.root, url));
+    expect(bytes.length).toBe(staged.fileSize);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(Buffer.from(staged.fileHash.bytes).toString('hex'));
+    expect(statSync(join(store.root, url)).mode & 0o777).toBe(0o644);
+
+    const controller = new AbortController();
+    const second = await store.temporaryFile('nar', 'out');
+    const staging = stageNar(info, '', { compression: 'zstd', file: second, sync: true, signal: controller.signal, onNarBytes: () => controller.abort(new Error('stop')) });
+    await expect(staging).rejects.toMatchObject({ name: 'AbortError' });
+    // The worker removes its file once it handles the abort, just after the main side gave up.
+    for (let i = 0; i < 50 && existsSync(second); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await readdir(join(store.root, 'nar'))).toEqual([url.slice('nar/'.length)]);
   });
 });
 

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -33,6 +32,9 @@ export interface StagedNar {
  * compressed file (`nar/<FileHash>.nar.xz`), known only at the end, and memory must stay bounded
  * whatever the size of the path.
  *
+ * The compression worker writes the file itself (and fsyncs it with `sync`): the compressed bytes never
+ * cross to the main thread, which with two cores was the bottleneck of a push.
+ *
  * With `writeNarListing` the `.ls` listing is built from the same chunks on their way to the
  * compressor (no second dump of the path); only the listing itself is held in memory.
  */
@@ -46,10 +48,25 @@ export async function stageNar(
     writeNarListing?: boolean;
     signal?: AbortSignal;
     onNarBytes?: (bytes: number) => void;
+    /** The staged file's full path, instead of `<dir>/<name>.nar.part` (it must not exist). */
+    file?: string;
+    /** Permissions of the staged file (default 0o600). */
+    mode?: number;
+    /** fsync the staged file before returning (a file that becomes the cache's NAR by a rename). */
+    sync?: boolean;
   },
 ): Promise<StagedNar> {
-  const file = join(dir, `${info.path.slice(info.path.lastIndexOf('/') + 1)}.nar.part`);
-  const compressor = createCompressor(options.compression, { level: options.level, threads: options.threads, signal: options.signal });
+  const file = options.file ?? join(dir, `${info.path.slice(info.path.lastIndexOf('/') + 1)}.nar.part`);
+  const compressor = createCompressor(options.compression, {
+    level: options.level,
+    threads: options.threads,
+    signal: options.signal,
+    // The NAR writer's chunks are fresh buffers nobody else keeps, unless the listing tap reads them too.
+    transferInput: !options.writeNarListing,
+    outputFile: { path: file, mode: options.mode ?? 0o600, sync: options.sync ?? false },
+  });
+  // The worker writes the file: the readable side carries nothing and only has to end.
+  compressor.resume();
   const tap = options.writeNarListing ? new ListingTap() : undefined;
   const source = async function* () {
     for await (const chunk of dumpPath(info.path, { signal: options.signal })) {
@@ -60,7 +77,7 @@ export async function stageNar(
   };
   try {
     try {
-      await pipeline(source, compressor, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal: options.signal });
+      await pipeline(source, compressor, { signal: options.signal });
     } finally {
       // Settles the listing either way; after a failure nobody reads it.
       tap?.end();

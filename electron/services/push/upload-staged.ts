@@ -4,6 +4,7 @@ import type { CompressionMethod } from '../../../shared/push/compression';
 import { parseStorePath } from '../../../shared/nix/store-path';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
+import { FileStore } from '../stores/file-store';
 import { narFileKey } from './nar-key';
 import type { StagedNar } from './stage-nar';
 
@@ -14,6 +15,9 @@ import type { StagedNar } from './stage-nar';
  * (an S3 store's ls-compression, sent with a Content-Encoding, is not implemented; readers take the
  * plain file all the same). Returns the NAR's key and what the narinfo needs, without the listing,
  * which is not kept while the narinfo waits for its references'.
+ *
+ * A NAR staged in a folder cache itself (FileStore.temporaryFile, written and fsynced) is renamed
+ * into place rather than read back and written again.
  */
 export async function uploadStaged<T extends StagedNar>(
   store: CacheStore,
@@ -24,8 +28,9 @@ export async function uploadStaged<T extends StagedNar>(
 ): Promise<{ url: string; kept: Omit<T, 'listing'> }> {
   try {
     const url = narFileKey(staged.fileHash, compression);
+    if (store instanceof FileStore && store.holdsTemporary(staged.file)) await store.adopt(staged.file, url, { signal });
     // Read in 1 MiB pieces: the default 64 KiB made 16 times as many thread-pool calls, each a cost on the main thread.
-    await store.put(url, createReadStream(staged.file, { highWaterMark: 1 << 20 }), contentTypes.nar, { signal });
+    else await store.put(url, createReadStream(staged.file, { highWaterMark: 1 << 20 }), contentTypes.nar, { signal });
     if (staged.listing) await store.put(`${parseStorePath(storePath).hash}.ls`, staged.listing, contentTypes.listing, { signal });
     const { listing: _sent, ...kept } = staged;
     return { url, kept };

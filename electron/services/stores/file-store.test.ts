@@ -99,6 +99,33 @@ describe('FileStore', () => {
     expect(await keys()).toEqual(['nix-cache-info:21']);
   });
 
+  it('adopts a file written under a temporaryFile name by a rename; it is never listed before, and other files are refused', async () => {
+    const root = await folder();
+    const store = new FileStore(root);
+    const temporary = await store.temporaryFile('nar', 'abc-hello');
+    expect(temporary.startsWith(join(root, 'nar', 'abc-hello.tmp-'))).toBe(true);
+    await writeFile(temporary, 'nar bytes');
+    const listed = async () => {
+      const all = [];
+      for await (const page of store.list({ prefix: 'nar/' })) all.push(...page.map((o) => o.key));
+      return all;
+    };
+    expect(await listed()).toEqual([]);
+    await store.adopt(temporary, 'nar/x.nar.zst');
+    expect(await listed()).toEqual(['nar/x.nar.zst']);
+    expect(await readFile(join(root, 'nar', 'x.nar.zst'), 'utf8')).toBe('nar bytes');
+    expect(await readdir(join(root, 'nar'))).toEqual(['x.nar.zst']);
+    const elsewhere = join(await folder(), 'y.tmp-1-0123abcd');
+    await writeFile(elsewhere, 'other');
+    await expect(store.adopt(elsewhere, 'nar/y.nar')).rejects.toThrow(/not a temporary file/);
+    await expect(store.adopt(join(root, 'nix-cache-info'), 'nar/y.nar')).rejects.toThrow(/not a temporary file/);
+    // A cancelled adoption removes the file rather than leave it.
+    const second = await store.temporaryFile('nar', 'def-world');
+    await writeFile(second, 'more');
+    await expect(store.adopt(second, 'nar/z.nar', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await readdir(join(root, 'nar'))).toEqual(['x.nar.zst']);
+  });
+
   it('says the folder does not exist when listing a missing one', async () => {
     const store = new FileStore(join(await folder(), 'gone'));
     await expect(store.list()[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'not-found' });

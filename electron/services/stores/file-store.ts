@@ -96,6 +96,45 @@ export class FileStore implements CacheStore {
     await rename(temporary, target);
   }
 
+  /**
+   * A new name in the folder `folder` (a key prefix such as `nar`, created if missing) for a file the
+   * caller writes and then hands to adopt(): put()'s kind of temporary name, so listings never show it
+   * and a reader never sees it half-written. Writing a big file there directly spares copying it.
+   */
+  async temporaryFile(folder: string, name: string): Promise<string> {
+    assertSafeKey(`${folder}/${name}`);
+    await this.assertRootExists();
+    const dir = join(this.root, folder);
+    await mkdir(dir, { recursive: true }).catch((e: unknown) => Promise.reject(this.mapError(e)));
+    return join(dir, `${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  }
+
+  /** Whether `file` is a name temporaryFile() gave out (in this folder, a temporary name). */
+  holdsTemporary(file: string): boolean {
+    const rel = relative(this.root, file);
+    return !rel.startsWith('..') && !rel.startsWith(sep) && temporaryName.test(file);
+  }
+
+  /**
+   * Makes `file`, a temporaryFile() that the caller wrote, closed and fsynced, the object `key`, by a
+   * rename: as with put(), a reader sees either nothing or the whole file, and a push killed before
+   * the rename leaves only a temporary name, which listings skip.
+   */
+  async adopt(file: string, key: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    assertSafeKey(key);
+    if (!this.holdsTemporary(file)) throw new Error(`${file} is not a temporary file of ${this.description}`);
+    const target = join(this.root, key);
+    try {
+      options.signal?.throwIfAborted();
+      await mkdir(dirname(target), { recursive: true });
+      await rename(file, target);
+    } catch (e) {
+      await rm(file, { force: true });
+      if ((e as Error).name === 'AbortError') throw e;
+      throw this.mapError(e);
+    }
+  }
+
   async head(key: string): Promise<ObjectInfo | null> {
     assertSafeKey(key);
     try {
