@@ -120,6 +120,21 @@ describe('copyClosure between caches, judged by Nix', () => {
     expect(await narinfosIn(dest)).toEqual([]);
   });
 
+  it('says a NAR that is not xz at all cannot be read, naming the path, the cache and the key', async () => {
+    const source = await sourceCopy();
+    const narinfo = await narinfoIn(source, leafOf());
+    await writeFile(join(source, narinfo.url), 'this is not an xz file\n');
+    // Without FileHash and FileSize the bytes reach the decompressor, which must refuse them.
+    const key = join(source, `${hashOf(leafOf())}.narinfo`);
+    await writeFile(key, (await readFile(key, 'utf8')).replace(/^File(Hash|Size): .*\n/gm, ''));
+    const dest = await folder('dest');
+    await expect(copyClosure({ source: new FileStore(source), destination: new FileStore(dest), paths: [leafOf()] })).rejects.toMatchObject({
+      code: 'bad-format',
+      message: expect.stringMatching(new RegExp(`^The NAR of ${leafOf()} in folder ${source} \\(${narinfo.url}, xz\\) cannot be read: .+\\. Nothing of this path was copied\\.$`)),
+    });
+    expect(await narinfosIn(dest)).toEqual([]);
+  });
+
   it('stops a NAR that decompresses past its NarSize (a decompression bomb)', async () => {
     const source = await sourceCopy();
     const key = join(source, `${hashOf(leafOf())}.narinfo`);

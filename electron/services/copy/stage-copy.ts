@@ -110,8 +110,8 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
       };
       await pipeline(body, decompressor, counted, recompressor, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal });
     }
-    const source_ = await decompressor.digests;
-    const [fileDigest, narDigest] = [source_.input, source_.output];
+    // Decompressing, what went in is the source's file and what came out its NAR.
+    const { input: fileDigest, output: narDigest } = await decompressor.digests;
     const problems: string[] = [];
     if (narinfo.fileSize !== undefined && fileDigest.size !== narinfo.fileSize) problems.push(`its file is ${fileDigest.size} bytes where FileSize says ${narinfo.fileSize}`);
     if (narinfo.fileHash && !hashEquals(fileDigest.hash, narinfo.fileHash)) problems.push(`its file hashes to ${nix32(fileDigest.hash)} where FileHash says ${nix32(narinfo.fileHash)}`);
@@ -127,8 +127,10 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
   } catch (e) {
     tap?.end();
     await rm(file, { force: true });
-    // A codec that fails on the bytes (not xz, truncated) says so; name the path and the cache.
-    if (e instanceof ApiError || (e as Error).name === 'AbortError') throw e;
+    // A codec that fails on the bytes (not xz, truncated) says so, naming the path and the cache; any
+    // other failure (the staging disk full, say) is not the NAR's fault and goes on as it is.
+    const codecFailed = e === decompressor.errored || (recompressor !== undefined && e === recompressor.errored);
+    if (e instanceof ApiError || !codecFailed) throw e;
     throw new ApiError('bad-format', `The NAR of ${path} in ${source.description} (${narinfo.url}, ${from}) cannot be read: ${(e as Error).message}. Nothing of this path was copied.`);
   } finally {
     decompressor.destroy();
