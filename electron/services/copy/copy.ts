@@ -20,6 +20,7 @@ import { uploadInOrder } from '../push/upload-in-order';
 import { uploadStaged } from '../push/upload-staged';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
+import { FileStore } from '../stores/file-store';
 import { asPathInfo, readSourceClosure } from './source-closure';
 import type { StagedCopy } from './stage-copy';
 import { stageCopy } from './stage-copy';
@@ -127,6 +128,8 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
     // Multipart uploads that killed pushes or copies left in the bucket (a day old) go before new ones start.
     const note = sweepNote(await sweepIncompleteUploads(destination, { signal }));
     if (note) options.onNote?.(note);
+    // And in a folder, the half-written NARs of killed writers.
+    if (destination instanceof FileStore) await destination.sweepTemporaryFiles('nar');
   }
   await sweepStaleStaging(tmpdir());
   // Named like a push's staging folder, so the same sweep removes what a killed copy left.

@@ -15,6 +15,7 @@ import type { StagedNar } from './stage-nar';
 import { stageNar } from './stage-nar';
 import { uploadInOrder } from './upload-in-order';
 import { uploadStaged } from './upload-staged';
+import { processAlive } from '../util/process-alive';
 
 export interface PushOptions {
   /** The cache to push to. */
@@ -77,15 +78,6 @@ export async function sweepStaleStaging(parent: string): Promise<void> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The narinfo for a path whose NAR is in the cache under `url`. */
 export function narinfoFor(info: LocalPathInfo, staged: Pick<StagedNar, 'narHash' | 'fileHash' | 'fileSize'>, url: string, compression: string, signingKey?: SecretKey): Narinfo {
   const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -128,6 +120,8 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   // and written again.
   const inPlace = !options.stagingDir && store instanceof FileStore ? store : undefined;
   if (!options.stagingDir && !inPlace) await sweepStaleStaging(tmpdir());
+  // What pushes killed while writing into this folder left (temporary names under nar/) goes first.
+  if (inPlace && plan.toPush.length > 0) await inPlace.sweepTemporaryFiles('nar');
   const stagingDir = options.stagingDir ?? (inPlace ? undefined : await mkdtemp(join(tmpdir(), `narwhal-push-${process.pid}-`)));
   let fileBytes = 0;
 

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,29 @@ async function* chunks(count: number, size = 256 * 1024): AsyncIterable<Uint8Arr
 }
 
 describe('FileStore', () => {
+  it('sweeps the temporary files of writers that are gone and idle, and keeps live or fresh ones', async () => {
+    const root = await folder();
+    await mkdir(join(root, 'nar'));
+    const gone = spawnSync('true').pid!; // a process that has exited
+    const name = (pid: number, tag: string) => `x-${tag}.nar.xz.tmp-${pid}-0123abcd`;
+    const old = new Date(Date.now() - 10 * 60_000);
+    for (const [file, mtime] of [
+      [name(gone, 'dead-old'), old],
+      [name(gone, 'dead-fresh'), new Date()],
+      [name(process.pid, 'mine'), old],
+      [name(process.ppid, 'alive'), old],
+      ['real.nar.xz', old],
+    ] as const) {
+      await writeFile(join(root, 'nar', file), 'x');
+      await utimes(join(root, 'nar', file), mtime, mtime);
+    }
+    const store = new FileStore(root);
+    expect(await store.sweepTemporaryFiles('nar')).toBe(1);
+    expect((await readdir(join(root, 'nar'))).sort()).toEqual([name(gone, 'dead-fresh'), name(process.pid, 'mine'), name(process.ppid, 'alive'), 'real.nar.xz'].sort());
+    expect(await store.sweepTemporaryFiles('nar', { olderThanMs: 0 })).toBe(1);
+    expect(await store.sweepTemporaryFiles('no-such-folder')).toBe(0);
+  });
+
   it('streams an object in chunks, says null for a missing one, and stops at a cancel', async () => {
     const root = await folder();
     await mkdir(join(root, 'nar'));

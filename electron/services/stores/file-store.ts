@@ -4,6 +4,7 @@ import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promise
 import { dirname, join, relative, sep } from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import { mapConcurrent } from '../util/map-concurrent';
+import { processAlive } from '../util/process-alive';
 import { abortable } from './abortable-source';
 import { defaultReadLimit, readBounded, tooLarge } from './bounded-read';
 import type { CacheStore, GetOptions, ListOptions, ObjectInfo, PutBody } from './cache-store';
@@ -107,6 +108,31 @@ export class FileStore implements CacheStore {
     const dir = join(this.root, folder);
     await mkdir(dir, { recursive: true }).catch((e: unknown) => Promise.reject(this.mapError(e)));
     return join(dir, `${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  }
+
+  /**
+   * Removes the temporary files that killed writers left in `folder` (a key prefix such as `nar`): a
+   * SIGKILLed push or copy runs no clean-up, and its half-written NAR may be as big as its path. A file
+   * is a leftover when the process its name records (`.tmp-<pid>-…`) is gone and it has not changed for
+   * `olderThanMs` (a pid of another pid namespace sharing the folder could look gone). Best effort: a
+   * file that cannot be removed stays, listings skip it anyway. Returns how many were removed.
+   */
+  async sweepTemporaryFiles(folder: string, options: { olderThanMs?: number } = {}): Promise<number> {
+    assertSafeKey(folder);
+    const olderThanMs = options.olderThanMs ?? 60_000;
+    const dir = join(this.root, folder);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      if (!temporaryName.test(name)) continue;
+      const pid = Number(/\.tmp-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1]);
+      if (!pid || pid === process.pid || processAlive(pid)) continue;
+      const file = join(dir, name);
+      const changed = await stat(file).then((s) => s.mtimeMs, () => undefined);
+      if (changed === undefined || Date.now() - changed < olderThanMs) continue;
+      if (await rm(file).then(() => true, () => false)) removed += 1;
+    }
+    return removed;
   }
 
   /** Whether `file` is a name temporaryFile() gave out (in this folder, a temporary name). */
