@@ -1,7 +1,6 @@
 // What `narwhal push` tells a person: the progress line while it runs and the summary at the end.
 // Pure text from numbers, so it is tested without a push.
-import type { CacheConfig } from '../../shared/caches/config';
-import { makeSnippets, substituterUrl } from '../../shared/keys/snippets';
+import { substituteLines } from '../../shared/keys/snippets';
 import type { CopySummary } from '../services/copy/copy';
 import type { PushProgress, PushSummary } from '../services/push/push';
 
@@ -105,7 +104,5 @@ export function jsonProgress(emit: (event: Record<string, unknown>) => void): (p
   };
 }
 
-/** The nix.conf lines that let a machine substitute from `config`, trusting the key that signed (when one did). */
-export function nixConfLines(config: CacheConfig, publicKey: string | undefined): string {
-  return publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}\n`;
-}
+/** The nix.conf lines that let a machine substitute from the cache (shared/keys/snippets.ts). */
+export const nixConfLines = substituteLines;

@@ -28,7 +28,7 @@ import { KeyStore } from './keys/key-store';
 import type { SecretBox } from './keys/secret-box';
 import { plainFileBox } from './keys/secret-box';
 import { readTrustedKeys } from './keys/trusted-keys';
-import { makeSnippets, substituterUrl } from '../../shared/keys/snippets';
+import { makeSnippets, substituteLines } from '../../shared/keys/snippets';
 
 export interface NarwhalOptions {
   dataDir: string;
@@ -178,7 +178,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
               const publicKey = signingKey ? formatPublicKey(signingKey.publicKey) : undefined;
               return {
                 ...summary,
-                substituters: publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}`,
+                substituters: substituteLines(config, publicKey),
                 ...(publicKey ? { signedWith: publicKey } : {}),
                 notes,
               };
@@ -214,7 +214,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
                 ...summary,
                 ...(compression ? { recompressedTo: compression } : {}),
                 notes,
-                substituters: publicKey ? makeSnippets(to.config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(to.config)}`,
+                substituters: substituteLines(to.config, publicKey),
                 ...(publicKey ? { signedWith: publicKey } : {}),
               };
             } finally {
@@ -270,7 +270,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
                 failed: summary.failed.slice(0, maxSignFailuresListed),
                 failedCount: summary.failed.length,
                 signedWith: publicKey,
-                substituters: makeSnippets(config, publicKey, '').nixConf,
+                substituters: substituteLines(config, publicKey),
               };
             } finally {
               store.close();

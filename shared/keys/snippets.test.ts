@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { makeSnippets, signingCopyUrl, substituterUrl, suggestKeyName } from './snippets';
+import { makeSnippets, signingCopyUrl, substituteLines, substituterUrl, suggestKeyName } from './snippets';
 
 const s3 = { kind: 's3' as const, bucket: 'nix', endpoint: '127.0.0.1:7480', scheme: 'http' as const, region: 'us-east-1', settings: [['compression', 'zstd'], ['priority', '30']] as Array<[string, string]> };
 const pub = 'nix.127.0.0.1-1:45hB01QCQX9pECUFPmoxV+u8QXsk7pjw0hWwBjdm20w=';
 
 describe('snippets', () => {
+  it('gives the nix.conf lines after a run: with the key that signed, or the substituter alone', () => {
+    expect(substituteLines(s3, pub)).toBe(makeSnippets(s3, pub, '').nixConf);
+    expect(substituteLines(s3, undefined)).toBe(`extra-substituters = ${substituterUrl(s3)}\n`);
+  });
+
   it('gives consumers the substituter without writer-only settings', () => {
     expect(substituterUrl(s3)).toBe('s3://nix?region=us-east-1&endpoint=127.0.0.1:7480&scheme=http&priority=30');
   });

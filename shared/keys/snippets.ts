@@ -57,6 +57,15 @@ export function makeSnippets(config: CacheConfig, publicKey: string, secretKeyFi
 }
 
 /**
+ * The nix.conf lines that let a machine substitute from a cache after a push, copy or signing run:
+ * the substituter, and the key that signed (none after an unsigned push, whose paths Nix then takes
+ * only where require-sigs is off).
+ */
+export function substituteLines(config: CacheConfig, publicKey: string | undefined): string {
+  return publicKey ? makeSnippets(config, publicKey, '').nixConf : `extra-substituters = ${substituterUrl(config)}\n`;
+}
+
+/**
  * Nix's naming convention for keys: the cache's host name and a number (`cache.example.org-1`),
  * bumped on rotation. For a bucket on AWS the bucket name stands in for the host.
  */
