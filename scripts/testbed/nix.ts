@@ -87,6 +87,11 @@ export async function buildFixtureClosure(label: string): Promise<FixtureClosure
       '';
     in top
   `;
+  return buildClosure(expr);
+}
+
+/** Builds a Nix expression (with no nixpkgs: plain derivations) and returns its output and closure. */
+export async function buildClosure(expr: string): Promise<FixtureClosure> {
   const top = (await run('nix-build', ['--no-out-link', '--expr', expr], { env: nixEnv() })).trim();
   const all = (await run('nix-store', ['--query', '--requisites', top], { env: nixEnv() })).trim().split('\n');
   return { top, all };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultProxy } from '../../../scripts/testbed/fault-proxy';
 import { startFaultProxy } from '../../../scripts/testbed/fault-proxy';
 import { injectRgw } from '../../../scripts/testbed/inject';
-import { nixCopyFromHttp, nixEnv, nixGenerateKey, run } from '../../../scripts/testbed/nix';
+import { buildClosure, nixCopyFromHttp, nixEnv, nixGenerateKey, run } from '../../../scripts/testbed/nix';
 import { bucketUrl, createBucket, makeBucketPublicRead, s3Client, uniqueBucketName } from '../../../scripts/testbed/s3';
 import { hashEquals } from '../../../shared/nix/hash';
 import { parseNarinfo } from '../../../shared/nix/narinfo';
@@ -60,9 +60,7 @@ async function buildKillClosure(kib: number): Promise<{ top: string; all: string
       top = mk "top" ${kib} [ (upper 0) (upper 1) (mid 0) ];
     in top
   `;
-  const top = (await run('nix-build', ['--no-out-link', '--expr', expr], { env: nixEnv() })).trim();
-  const all = (await run('nix-store', ['--query', '--requisites', top], { env: nixEnv() })).trim().split('\n');
-  return { top, all };
+  return buildClosure(expr);
 }
 
 /**
@@ -90,8 +88,7 @@ async function buildMultipartClosure(): Promise<Closure & { narSize: Map<string,
       b = mk "b" 21 [];
     in mk "top" 23 [ a b ]
   `;
-  const top = (await run('nix-build', ['--no-out-link', '--expr', expr], { env: nixEnv() })).trim();
-  const all = (await run('nix-store', ['--query', '--requisites', top], { env: nixEnv() })).trim().split('\n');
+  const { top, all } = await buildClosure(expr);
   const narSize = new Map<string, number>();
   for (const path of all) narSize.set(path, Number((await run('nix-store', ['--query', '--size', path], { env: nixEnv() })).trim()));
   return { top, all, narSize };
