@@ -29,6 +29,7 @@ import type { SecretBox } from './keys/secret-box';
 import { plainFileBox } from './keys/secret-box';
 import { readTrustedKeys } from './keys/trusted-keys';
 import { makeSnippets, substituteLines } from '../../shared/keys/snippets';
+import { policyApi } from './policy/policy-api';
 
 export interface NarwhalOptions {
   dataDir: string;
@@ -344,6 +345,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
       page: async ({ cacheId, offset, limit, filter, sort }) => indexes.page(caches.get(cacheId).config, { offset, limit, filter, sort }),
       stats: async ({ cacheId }) => indexes.stats(caches.get(cacheId).config),
     },
+    policy: policyApi(caches, env),
   };
 
   const server = createApiServer(contract, events, impl, {

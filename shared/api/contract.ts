@@ -4,6 +4,7 @@ import { cacheConfigInputSchema, cacheConfigSchema } from '../caches/config';
 import { call, job } from './define';
 import { errorCodes } from './errors';
 import { jobIdSchema, jobViewSchema } from './jobs';
+import { policyContract } from './contract-policy';
 
 /**
  * The one definition of what the renderer may ask of the main process and what it may hear back.
@@ -440,6 +441,7 @@ export const contract = {
     /** Totals of the index as it is: paths, bytes, per compression method, signatures per key name. */
     stats: call(cacheRef, indexStatsSchema),
   },
+  policy: policyContract,
 } as const;
 
 export const events = {
