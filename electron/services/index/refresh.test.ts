@@ -157,7 +157,7 @@ describe('IndexDb', () => {
     first.db.setMeta('schema_version', '99');
     first.db.close();
     const second = open(dbFile);
-    expect(second.movedAside).toMatch(/unusable-.*schema version 99, this Narwhal uses 1/);
+    expect(second.movedAside).toMatch(/unusable-.*schema version 99, this Narwhal uses 2/);
     expect(second.db.count()).toBe(0);
     expect((await readdir(join(dbFile, '..'))).some((f) => f.includes('.unusable-'))).toBe(true);
     expect(await refreshIndex(store, second.db)).toMatchObject({ total: 2, read: 2 });
