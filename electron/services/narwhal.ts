@@ -344,6 +344,8 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
       },
       page: async ({ cacheId, offset, limit, filter, sort }) => indexes.page(caches.get(cacheId).config, { offset, limit, filter, sort }),
       stats: async ({ cacheId }) => indexes.stats(caches.get(cacheId).config),
+      charts: async ({ cacheId }) => indexes.charts(caches.get(cacheId).config),
+      statsPaths: async ({ cacheId, kind, limit }) => indexes.statsPaths(caches.get(cacheId).config, kind, limit),
     },
     policy: policyApi(caches, env),
   };

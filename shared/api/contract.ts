@@ -1,6 +1,7 @@
 import { COMPRESSION_METHODS } from '../push/compression';
 import { z } from 'zod';
 import { cacheConfigInputSchema, cacheConfigSchema } from '../caches/config';
+import { indexStatsCalls } from './contract-stats';
 import { call, job } from './define';
 import { errorCodes } from './errors';
 import { jobIdSchema, jobViewSchema } from './jobs';
@@ -130,6 +131,11 @@ export const indexStatsSchema = z.object({
   /** Paths carrying a signature by each key name (not checked against any trusted key). */
   signers: z.array(z.object({ key: z.string(), paths: z.number().int() })),
   refreshedAt: z.string().optional(),
+  /** When `nar/` was last listed (absent: never, so no NAR is called missing), its files and bytes, and usable narinfos whose NAR is not among them. */
+  narsListedAt: z.string().optional(),
+  narFiles: z.number().int(),
+  narFileBytes: z.number(),
+  narMissing: z.number().int(),
 });
 export type IndexStats = z.output<typeof indexStatsSchema>;
 
@@ -440,6 +446,7 @@ export const contract = {
     ),
     /** Totals of the index as it is: paths, bytes, per compression method, signatures per key name. */
     stats: call(cacheRef, indexStatsSchema),
+    ...indexStatsCalls,
   },
   policy: policyContract,
 } as const;

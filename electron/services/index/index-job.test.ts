@@ -60,6 +60,11 @@ describe('index.refresh and index.page through the API', () => {
       compression: [{ method: 'xz', paths: 12, narBytes: 12 * 4000 + 66, fileBytes: 12 * 1000 + 66 }],
       signers: [{ key: 'a-1', paths: 6 }],
       refreshedAt: page.refreshedAt,
+      // The folder has no nar/: every usable narinfo's NAR is missing.
+      narsListedAt: expect.stringMatching(/^\d{4}-/),
+      narFiles: 0,
+      narFileBytes: 0,
+      narMissing: 12,
     });
 
     // Nothing changed: the second job reads no narinfo.

@@ -1,9 +1,11 @@
 import type { IndexRow, IndexStats } from '../../../shared/api/contract';
+import type { IndexCharts, StatsPath, StatsPathKind } from '../../../shared/api/contract-stats';
 import { ApiError } from '../../../shared/api/errors';
 import type { CacheConfig } from '../../../shared/caches/config';
 import type { IndexDb, IndexedPath, PageQuery } from './index-db';
 import { indexFile, openCacheIndex } from './index-file';
 import { signatureKeyNames } from './path-json';
+import { addedOverTime, largestClosuresOf, narPresence, sizeHistogram, statsPaths } from './stats';
 
 /**
  * The open index files of the main process, one per cache (by identity, see index-file.ts), kept
@@ -39,7 +41,18 @@ export class IndexRegistry {
   stats(config: CacheConfig): IndexStats {
     const db = this.get(config);
     const refreshedAt = db.getMeta('refreshed_at');
-    return { ...db.stats(), ...(refreshedAt ? { refreshedAt } : {}) };
+    return { ...db.stats(), ...narPresence(db), ...(refreshedAt ? { refreshedAt } : {}) };
+  }
+
+  /** The Stats tab's plots (stats.ts). */
+  charts(config: CacheConfig): IndexCharts {
+    const db = this.get(config);
+    const { closures, elapsedMs } = largestClosuresOf(db, 20);
+    return { sizeHistogram: sizeHistogram(db), added: addedOverTime(db), largestClosures: closures, closuresMs: elapsedMs };
+  }
+
+  statsPaths(config: CacheConfig, kind: StatsPathKind, limit = 500): { paths: StatsPath[]; total: number } {
+    return statsPaths(this.get(config), kind, limit);
   }
 
   closeAll(): void {

@@ -55,8 +55,9 @@ describe('refreshIndex against RGW', () => {
       const first = await refreshIndex(store, db);
       expect(first).toMatchObject({ total: 2100, added: 2100, read: 2100, errors: 0 });
       expect(counts.narinfoGets - gets).toBe(2100);
-      // One listing per prefix (each under 1000 keys): 32 requests, not one after another.
-      expect(counts.lists - lists).toBe(32);
+      // One listing per prefix (each under 1000 keys): 32 requests, not one after another; and one of
+      // nar/ (one page: a single NAR).
+      expect(counts.lists - lists).toBe(33);
       expect(new Set([...db.all()].map((row) => row.hash))).toEqual(new Set(narinfos.map((n) => n.hash)));
       const row = db.get(narinfos[5]!.hash)!;
       expect(row).toMatchObject({ storePath: narinfos[5]!.storePath, etag: expect.stringMatching(/^"[0-9a-f]{32}"$/), size: Buffer.byteLength(narinfos[5]!.text) });

@@ -7,6 +7,7 @@ import type { CacheStore, ObjectInfo } from '../stores/cache-store';
 import { FileStore } from '../stores/file-store';
 import { mapConcurrent } from '../util/map-concurrent';
 import type { IndexDb, IndexedPath, KeyState } from './index-db';
+import { listNarObjects, saveNarObjects } from './nar-objects';
 
 const narinfoKey = /^([0-9a-df-np-sv-z]{32})\.narinfo$/;
 
@@ -43,6 +44,8 @@ export interface RefreshOptions {
   /** Prefixes listed at once (S3; default 8). */
   listConcurrency?: number;
   onProgress?: (progress: RefreshProgress) => void;
+  /** List `nar/` too, for the narinfos whose NAR is missing (default true). */
+  nars?: boolean;
 }
 
 /** Rows written per transaction: big enough to be fast, small enough that progress shows in the file. */
@@ -147,6 +150,9 @@ export async function refreshIndex(store: CacheStore, db: IndexDb, options: Refr
   const progress: RefreshProgress = { phase: 'listing', listed: 0, toRead: 0, read: 0, errors: 0 };
   const report = () => options.onProgress?.({ ...progress });
   report();
+  // Listed alongside the narinfos and saved only once everything succeeded (nar-objects.ts).
+  const narListing = options.nars === false ? undefined : listNarObjects(store, { signal: options.signal, concurrency: options.listConcurrency });
+  narListing?.catch(() => undefined);
   const listed = await listNarinfoKeys(store, {
     signal: options.signal,
     concurrency: options.listConcurrency,
@@ -200,6 +206,7 @@ export async function refreshIndex(store: CacheStore, db: IndexDb, options: Refr
     options.signal,
   );
   flush();
+  if (narListing) saveNarObjects(db, await narListing);
 
   const present = new Set(listed.map((key) => key.hash));
   for (const hash of vanished) present.delete(hash);
