@@ -1,0 +1,7 @@
+// Bucket policies for Nix caches: the checker, the simulator, the templates. Pure TypeScript.
+export * from './types';
+export { checkPolicy, isFailing, severityOrder } from './check';
+export { simulate, requestResource, isAnonymous, PolicySimulationError } from './simulate';
+export { applyFix } from './report';
+export { parsePolicyText, formatPath } from './parse';
+export { uploaderActions, nixReadKeys } from './check/nix';
