@@ -30,6 +30,7 @@ import { plainFileBox } from './keys/secret-box';
 import { readTrustedKeys } from './keys/trusted-keys';
 import { makeSnippets, substituteLines } from '../../shared/keys/snippets';
 import { policyApi } from './policy/policy-api';
+import { bucketApi } from './bucket/bucket-api';
 
 export interface NarwhalOptions {
   dataDir: string;
@@ -348,6 +349,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
       statsPaths: async ({ cacheId, kind, limit }) => indexes.statsPaths(caches.get(cacheId).config, kind, limit),
     },
     policy: policyApi(caches, env),
+    bucket: bucketApi(caches, env),
   };
 
   const server = createApiServer(contract, events, impl, {

@@ -6,6 +6,7 @@ import { call, job } from './define';
 import { errorCodes } from './errors';
 import { jobIdSchema, jobViewSchema } from './jobs';
 import { policyContract } from './contract-policy';
+import { bucketContract } from './contract-bucket';
 
 /**
  * The one definition of what the renderer may ask of the main process and what it may hear back.
@@ -449,6 +450,7 @@ export const contract = {
     ...indexStatsCalls,
   },
   policy: policyContract,
+  bucket: bucketContract,
 } as const;
 
 export const events = {
