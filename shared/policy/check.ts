@@ -25,15 +25,18 @@ export function checkPolicy(text: string, options: CheckOptions = {}): Finding[]
   const bucket = options.bucket ?? inferBucket(statements);
   checkSids(r, statements);
   for (const s of statements) {
-    checkStatementShape(r, s);
+    checkStatementShape(r, s, options.kind);
     checkPrincipals(r, s);
     checkActions(r, s);
     checkResources(r, s, bucket);
     checkActionResourceTypes(r, s, bucket, statements);
     checkConditions(r, s);
   }
-  checkAccess(r, statements, options);
-  checkNix(r, parsed.value as PolicyDocument, statements, bucket, options);
+  // An IAM user policy grants to its user: nothing in it is public, and Nix readiness is the bucket policy's.
+  if (options.kind !== 'iam-user-policy') {
+    checkAccess(r, statements, options);
+    checkNix(r, parsed.value as PolicyDocument, statements, bucket, options);
+  }
   return sorted(r.findings);
 }
 

@@ -5,3 +5,4 @@ export { simulate, requestResource, isAnonymous, PolicySimulationError } from '.
 export { applyFix } from './report';
 export { parsePolicyText, formatPath } from './parse';
 export { uploaderActions, nixReadKeys } from './check/nix';
+export { templates, examplePrincipal } from './templates';

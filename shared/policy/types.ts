@@ -44,6 +44,8 @@ export interface CheckOptions {
   intent?: Intent;
   /** The principal the intent is about (private-cache reader, uploader): an ARN, or `*`. */
   principal?: string;
+  /** A bucket policy (default) names its principals; an IAM user policy has none. */
+  kind?: 'bucket-policy' | 'iam-user-policy';
 }
 
 /** JSON values of a policy document as parsed (nothing is assumed about its shape). */

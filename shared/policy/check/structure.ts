@@ -52,7 +52,7 @@ export function checkDocument(r: Reporter, doc: Json): boolean {
   return true;
 }
 
-export function checkStatementShape(r: Reporter, s: Statement): void {
+export function checkStatementShape(r: Reporter, s: Statement, kind: 'bucket-policy' | 'iam-user-policy' = 'bucket-policy'): void {
   for (const key of Object.keys(s.raw)) if (!statementKeys.includes(key)) unknownKey(r, 'unknown-key', s.path, key, statementKeys);
 
   if (s.raw.Sid !== undefined && typeof s.raw.Sid !== 'string') r.add('sid-invalid', 'error', [...s.path, 'Sid'], 'Sid must be a string');
@@ -82,7 +82,13 @@ export function checkStatementShape(r: Reporter, s: Statement): void {
       if (Array.isArray(v) && v.length === 0) r.add('empty-array', 'suggestion', [...s.path, key], `${key} is an empty list: the statement can never apply`);
     }
   };
-  pair('Principal', 'NotPrincipal', 'principal-missing', 'principal-and-notprincipal', 'a bucket policy names who it applies to ("*" for everyone)');
+  if (kind === 'bucket-policy') {
+    pair('Principal', 'NotPrincipal', 'principal-missing', 'principal-and-notprincipal', 'a bucket policy names who it applies to ("*" for everyone)');
+  } else {
+    for (const key of ['Principal', 'NotPrincipal']) {
+      if (s.raw[key] !== undefined) r.add('principal-in-iam-policy', 'error', [...s.path, key], `an IAM user policy has no ${key}: it applies to the user it is attached to`, { title: `Remove ${key}`, edits: r.remove([...s.path, key]) }, { key: true });
+    }
+  }
   pair('Action', 'NotAction', 'action-missing', 'action-and-notaction', 'which S3 actions it allows or denies');
   pair('Resource', 'NotResource', 'resource-missing', 'resource-and-notresource', 'which bucket or objects it is about');
 
