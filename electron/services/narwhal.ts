@@ -11,6 +11,7 @@ import { describeConfig, isWritable } from '../../shared/caches/config';
 import { cacheHashes, forEachPathPage, resolveNames } from './browse/list-paths';
 import { Listings } from './browse/listings';
 import { IndexRegistry } from './index/index-registry';
+import { pathApi } from './path/path-api';
 import { refreshIndex } from './index/refresh';
 import { JobRegistry } from './jobs/job-registry';
 import { openStore } from './stores/open-store';
@@ -350,6 +351,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
     },
     policy: policyApi(caches, env),
     bucket: bucketApi(caches, env),
+    path: pathApi(caches, indexes),
   };
 
   const server = createApiServer(contract, events, impl, {

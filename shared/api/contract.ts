@@ -5,6 +5,7 @@ import { indexStatsCalls } from './contract-stats';
 import { call, job } from './define';
 import { errorCodes } from './errors';
 import { jobIdSchema, jobViewSchema } from './jobs';
+import { pathContract } from './contract-path';
 import { policyContract } from './contract-policy';
 import { bucketContract } from './contract-bucket';
 
@@ -451,6 +452,7 @@ export const contract = {
   },
   policy: policyContract,
   bucket: bucketContract,
+  path: pathContract,
 } as const;
 
 export const events = {
