@@ -10,6 +10,7 @@ import { cacheIdentity } from '../../shared/caches/identity';
 import { describeConfig, isWritable } from '../../shared/caches/config';
 import { cacheHashes, forEachPathPage, resolveNames } from './browse/list-paths';
 import { Listings } from './browse/listings';
+import { narApi } from './nar-browse/nar-api';
 import { IndexRegistry } from './index/index-registry';
 import { pathApi } from './path/path-api';
 import { refreshIndex } from './index/refresh';
@@ -351,6 +352,7 @@ export async function startNarwhal(options: NarwhalOptions): Promise<Narwhal> {
     },
     policy: policyApi(caches, env),
     bucket: bucketApi(caches, env),
+    nar: narApi(caches, env),
     path: pathApi(caches, indexes),
   };
 

@@ -8,6 +8,7 @@ import { jobIdSchema, jobViewSchema } from './jobs';
 import { pathContract } from './contract-path';
 import { policyContract } from './contract-policy';
 import { bucketContract } from './contract-bucket';
+import { narContract } from './contract-nar';
 
 /**
  * The one definition of what the renderer may ask of the main process and what it may hear back.
@@ -452,6 +453,7 @@ export const contract = {
   },
   policy: policyContract,
   bucket: bucketContract,
+  nar: narContract,
   path: pathContract,
 } as const;
 

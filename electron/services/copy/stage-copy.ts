@@ -1,12 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../../../shared/api/errors';
-import type { Hash } from '../../../shared/nix/hash';
-import { formatHash, hashEquals } from '../../../shared/nix/hash';
 import { encodeNarListing } from '../../../shared/nix/nar-listing';
 import type { Narinfo } from '../../../shared/nix/narinfo';
 import type { CodecStream } from '../compress/compress';
@@ -16,6 +12,7 @@ import { COMPRESSION_METHODS, isCompressionMethod } from '../../../shared/push/c
 import { ListingTap } from '../push/listing-tap';
 import type { StagedNar } from '../push/stage-nar';
 import type { CacheStore } from '../stores/cache-store';
+import { narinfoChecks, narProblems, teeInto } from './nar-check';
 
 export interface StageCopyOptions {
   /** The destination's compression; the source's when omitted (its bytes are then kept as they are). */
@@ -31,23 +28,6 @@ export interface StageCopyOptions {
 export interface StagedCopy extends StagedNar {
   compression: CompressionMethod;
 }
-
-/** Passes the chunks on, and writes each to `side` too (waiting while it is full). */
-async function* teeInto(source: AsyncIterable<Uint8Array>, side: Writable): AsyncGenerator<Uint8Array> {
-  const failed = () => side.errored ?? new Error('the decompressor stopped');
-  for await (const chunk of source) {
-    if (side.destroyed) throw failed();
-    if (!side.write(chunk)) {
-      // A side destroyed while full never drains: its close ends the wait too.
-      await Promise.race([once(side, 'drain'), once(side, 'close')]);
-      if (side.destroyed) throw failed();
-    }
-    yield chunk;
-  }
-  side.end();
-}
-
-const nix32 = (hash: Hash) => formatHash(hash, 'nix32', { prefix: true });
 
 /**
  * Fetches the NAR of a source narinfo into a file in `dir`, ready to upload, and proves it is what the
@@ -112,11 +92,7 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
     }
     // Decompressing, what went in is the source's file and what came out its NAR.
     const { input: fileDigest, output: narDigest } = await decompressor.digests;
-    const problems: string[] = [];
-    if (narinfo.fileSize !== undefined && fileDigest.size !== narinfo.fileSize) problems.push(`its file is ${fileDigest.size} bytes where FileSize says ${narinfo.fileSize}`);
-    if (narinfo.fileHash && !hashEquals(fileDigest.hash, narinfo.fileHash)) problems.push(`its file hashes to ${nix32(fileDigest.hash)} where FileHash says ${nix32(narinfo.fileHash)}`);
-    if (narDigest.size !== narinfo.narSize) problems.push(`it decompresses to ${narDigest.size} bytes where NarSize says ${narinfo.narSize}`);
-    if (!hashEquals(narDigest.hash, narinfo.narHash)) problems.push(`its NAR hashes to ${nix32(narDigest.hash)} where NarHash says ${nix32(narinfo.narHash)}`);
+    const problems = narProblems(narinfoChecks(narinfo, fileDigest, narDigest));
     if (problems.length > 0) {
       throw new ApiError('bad-format', `The NAR of ${path} in ${source.description} (${narinfo.url}) is not what its narinfo says: ${problems.join('; ')}. Nothing of this path was copied.`);
     }

@@ -1,6 +1,7 @@
 // Who can do what: public access by S3's definition, and grants that let a principal rewrite the
 // bucket's permissions (privilege escalation).
 import { actionsOf } from '../actions';
+import { parseArn, s3KindsOf } from '../arn';
 import { parseCidr } from '../ip';
 import { parseOperator } from '../conditions';
 import type { S3Action } from '../data/index';
@@ -47,10 +48,17 @@ export const isDeleteAction = (a: S3Action) => a.name.startsWith('Delete') && !i
 export const isWriteAction = (a: S3Action) => a.accessLevel.includes('Write') && !isPermissionsAction(a) && !isDeleteAction(a);
 const isReadAction = (a: S3Action) => a.accessLevel === 'Read' || a.accessLevel === 'List';
 
+/** The actions a statement grants on some resource it names (GetObject on the bucket ARN grants nothing). */
 function grantedActions(s: Statement): S3Action[] {
-  if (s.action) return actionsOf(s.action.map((a) => a.value));
-  if (s.notAction) return actionsOf(s.notAction.map((a) => a.value), true);
-  return [];
+  const named = s.action ? actionsOf(s.action.map((a) => a.value)) : s.notAction ? actionsOf(s.notAction.map((a) => a.value), true) : [];
+  if (!s.resource) return named;
+  const kinds = new Set<string>();
+  for (const { value } of s.resource) {
+    const arn = value === '*' ? undefined : parseArn(value);
+    if (value === '*') ['bucket', 'object', 'any'].forEach((k) => kinds.add(k));
+    else if (arn?.service === 's3') s3KindsOf(arn).forEach((k) => kinds.add(k));
+  }
+  return named.filter((a) => (a.kinds.length ? a.kinds.some((k) => kinds.has(k)) : kinds.has('any')));
 }
 
 /** The Action element that grants an action (for the finding's place), or the NotAction list. */
