@@ -76,7 +76,9 @@ function zstdToSink(level, threads, sink) {
   cctx.setParameter(binding.CParameter.compressionLevel, level);
   // nbWorkers > 0 switches zstd to its multi-threaded mode (jobs compressed in parallel).
   if (threads > 1) cctx.setParameter(binding.CParameter.nbWorkers, threads);
-  const out = Buffer.allocUnsafe(1 << 20);
+  // Kept for the worker's next job too: the sink writes each piece out before the next call.
+  zstdOut ??= Buffer.allocUnsafe(1 << 20);
+  const out = zstdOut;
   /** @param {Buffer} input @param {number} directive */
   const run = (input, directive) => {
     for (;;) {
@@ -108,6 +110,8 @@ function zstdToSink(level, threads, sink) {
 
 /** @type {any} */
 let zstdContext;
+/** @type {Buffer | undefined} */
+let zstdOut;
 
 const LZMA_MESSAGES = {
   5: 'cannot allocate memory',
@@ -343,7 +347,7 @@ class Job {
       // The codec is done with the chunk (each one copies or consumes its input before calling back),
       // so its memory goes back to the main side for the next batch. Not with none: its "codec" passes
       // the very chunk on as output.
-      if (this.method !== 'none' && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength) {
+      if (this.method !== 'none' && chunk.buffer instanceof ArrayBuffer) {
         port.postMessage({ t: 'ack', job: this.id, chunk }, [chunk.buffer]);
       } else {
         port.postMessage({ t: 'ack', job: this.id });

@@ -89,6 +89,23 @@ const INPUT_WINDOW = 4;
 const spareBatches: Uint8Array<ArrayBuffer>[] = [];
 const SPARE_MAX = 16;
 
+/** Keeps `buffer` for a next batch if it is a batch's size and there is room. */
+function recycle(buffer: ArrayBufferLike): void {
+  if (buffer instanceof ArrayBuffer && buffer.byteLength === BATCH && spareBatches.length < SPARE_MAX) spareBatches.push(new Uint8Array(buffer));
+}
+
+/** The size of the buffers `inputBuffer` gives: what a producer should cut its output into. */
+export const inputBufferSize = BATCH;
+
+/**
+ * A buffer of `size` bytes for a producer that gives its chunks to a compressor with `transferInput`:
+ * one the workers gave back when `size` is `inputBufferSize`, so its pages are already mapped.
+ */
+export function inputBuffer(size: number): Buffer {
+  const spare = size === BATCH ? spareBatches.pop() : undefined;
+  return spare ? Buffer.from(spare.buffer, 0, BATCH) : Buffer.allocUnsafe(size);
+}
+
 const WORKER_URL = new URL('./compress-worker.mjs', import.meta.url);
 let sharedPool: WorkerPool | undefined;
 
@@ -242,6 +259,9 @@ class WorkerCodec extends Transform implements CodecStream {
       offset += n;
       if (this.batchLength === BATCH && offset < chunk.length) this.sendBatch();
     }
+    // A chunk handed over for good that was copied (the short last one of a NAR) gives its buffer
+    // back: it came from `inputBuffer`, and a dropped one is a fresh buffer later.
+    if (this.options.transferInput) recycle(chunk.buffer);
     if (this.batchLength < BATCH) return callback();
     this.sendBatch();
     if (this.inFlight < INPUT_WINDOW) callback();
@@ -251,7 +271,8 @@ class WorkerCodec extends Transform implements CodecStream {
   /** Posts the current batch to the worker (transferred, not copied). */
   private sendBatch(): void {
     if (!this.batch || this.batchLength === 0) return;
-    const own = this.batchLength === BATCH ? this.batch : this.batch.slice(0, this.batchLength);
+    // A short batch goes as a view of its whole buffer, which the worker gives back like a full one.
+    const own = new Uint8Array(this.batch.buffer, 0, this.batchLength);
     this.batch = undefined;
     this.batchLength = 0;
     this.worker!.postMessage({ t: 'data', job: this.job, chunk: own }, [own.buffer]);
@@ -312,7 +333,7 @@ class WorkerCodec extends Transform implements CodecStream {
     switch (m.t) {
       case 'ack': {
         this.inFlight--;
-        if (m.chunk?.byteLength === BATCH && spareBatches.length < SPARE_MAX) spareBatches.push(m.chunk);
+        if (m.chunk) recycle(m.chunk.buffer);
         const held = this.heldWrite;
         this.heldWrite = undefined;
         held?.();

@@ -32,6 +32,12 @@ export interface DumpOptions {
   signal?: AbortSignal;
   /** Size of the output chunks (default 1 MiB). */
   chunkSize?: number;
+  /**
+   * Where output buffers of `chunkSize` bytes come from (default: a fresh one each time). A consumer
+   * that hands buffers back once it is done with them (the compressor) saves the kernel mapping and
+   * zeroing fresh pages for every chunk.
+   */
+  allocate?: (size: number) => Buffer;
   /** In asynchronous mode, how many upcoming entries of a directory are loaded ahead (default 16). */
   readAhead?: number;
   /**
@@ -90,8 +96,11 @@ class Output {
   ready: Buffer[] = [];
   private readonly u64 = Buffer.alloc(8);
 
-  constructor(private readonly size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+  constructor(
+    private readonly size: number,
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+  ) {
+    this.buf = allocate(size);
   }
 
   get space(): number {
@@ -102,8 +111,8 @@ class Output {
   ensureSpace(): void {
     if (this.pos < this.size) return;
     this.ready.push(this.buf);
-    // A fresh buffer each time: the consumer (a stream queue, a hash) may still hold the old one.
-    this.buf = Buffer.allocUnsafe(this.size);
+    // Never the old one again: the consumer (a stream queue, a hash) may still hold it.
+    this.buf = this.allocate(this.size);
     this.pos = 0;
   }
 
@@ -368,7 +377,7 @@ function childPath(dir: Buffer, name: Buffer): Buffer {
 export async function* dumpPath(path: string | Buffer, opts: DumpOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const signal = opts.signal;
   const readAhead = Math.max(1, opts.readAhead ?? defaultReadAhead);
-  const out = new Output(Math.max(4096, opts.chunkSize ?? defaultChunkSize));
+  const out = new Output(Math.max(4096, opts.chunkSize ?? defaultChunkSize), opts.allocate);
   const io = new Io(opts.io ?? 'auto', opts.slowCallMs ?? defaultSlowCallMs);
   const ops = io.ops;
   const root = typeof path === 'string' ? Buffer.from(path) : path;

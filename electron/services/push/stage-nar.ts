@@ -6,7 +6,7 @@ import type { LocalPathInfo } from '../../../shared/nix/closure';
 import type { Hash } from '../../../shared/nix/hash';
 import { formatHash, hashEquals, parseHash } from '../../../shared/nix/hash';
 import { encodeNarListing } from '../../../shared/nix/nar-listing';
-import { createCompressor } from '../compress/compress';
+import { createCompressor, inputBuffer, inputBufferSize } from '../compress/compress';
 import type { CompressionMethod } from '../../../shared/push/compression';
 import { dumpPath } from '../nar/nar-writer';
 import { ListingTap } from './listing-tap';
@@ -69,7 +69,8 @@ export async function stageNar(
   compressor.resume();
   const tap = options.writeNarListing ? new ListingTap() : undefined;
   const source = async function* () {
-    for await (const chunk of dumpPath(info.path, { signal: options.signal })) {
+    // Chunks of the size the workers hand back, in buffers they handed back (see inputBuffer).
+    for await (const chunk of dumpPath(info.path, { signal: options.signal, chunkSize: inputBufferSize, allocate: inputBuffer })) {
       options.onNarBytes?.(chunk.length);
       await tap?.write(chunk);
       yield chunk;
