@@ -79,6 +79,9 @@ const result = await build({
   // require(), which a script run by the vm module has (it has no module loader for import()).
   define: { 'import.meta.url': '__narwhalModuleUrl' },
   supported: { 'dynamic-import': false },
+  // Packages that ship a UMD `main` (jsonc-parser) require their parts by computed names, which a
+  // bundle cannot follow; their ES module build is plain imports.
+  mainFields: ['module', 'main'],
   // Less to parse at every start; identifiers are kept so a stack trace still names our functions.
   minifyWhitespace: true,
   minifySyntax: true,
