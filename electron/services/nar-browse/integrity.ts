@@ -56,23 +56,31 @@ export async function checkIntegrity(
   let fileBytes = 0;
   let fileOverrun = false;
   let narBytes = 0;
+  let narExceeded = false;
   let fed = 0;
   let codecError: Error | undefined;
   const progress = () => options.onProgress?.({ fileBytes, ...(narinfo.fileSize !== undefined ? { fileSize: narinfo.fileSize } : {}), narBytes, narSize: narinfo.narSize });
 
   const countNar = (chunk: Uint8Array) => {
     narBytes += chunk.length;
-    if (narBytes > narinfo.narSize) throw new NarSizeExceeded();
+    if (narBytes > narinfo.narSize) {
+      narExceeded = true;
+      throw new NarSizeExceeded();
+    }
     narHasher.update(chunk);
   };
   let codec: CodecStream | undefined;
   if (readable && method !== 'none') {
     codec = createDecompressor(method, { signal });
+    let stopped = false;
     codec.on('data', (chunk: Uint8Array) => {
+      if (stopped) return;
       try {
         countNar(chunk);
       } catch (e) {
-        codec!.destroy(e as Error);
+        stopped = true;
+        // Not from inside its own 'data' event: the codec still touches its worker after emitting it.
+        queueMicrotask(() => codec!.destroy(e as Error));
       }
     });
     codec.on('error', (e) => {
@@ -119,7 +127,7 @@ export async function checkIntegrity(
   } else {
     checks.push(...fileChecks(narinfo, digestOf(fileHasher, fileBytes)).map(view));
   }
-  const exceeded = narStopped || codecError instanceof NarSizeExceeded;
+  const exceeded = narStopped || narExceeded;
   if (!readable) {
     checks.push({ check: 'decompress', status: 'failed', detail: `the narinfo says Compression: ${method}, which Narwhal cannot decompress` });
   } else if (codecError && !exceeded) {
