@@ -5,6 +5,7 @@ import { key } from './commands/key';
 import { nar } from './commands/nar';
 import { narinfo } from './commands/narinfo';
 import { pathInfo } from './commands/path-info';
+import { policy } from './commands/policy';
 import { push } from './commands/push';
 import { serve } from './commands/serve';
 import { sign } from './commands/sign';
@@ -49,6 +50,7 @@ const commands: Record<string, { run: CliCommand; synopsis: string; what: string
   key: { run: key, synopsis: 'key generate | public | export-secret', what: "make a signing key; a secret's public half; export a key of Narwhal's" },
   nar: { run: nar, synopsis: 'nar dump PATH | nar ls FILE|- | nar extract FILE|- DIR', what: 'write, list and unpack NARs' },
   narinfo: { run: narinfo, synopsis: 'narinfo verify FILE|- --trusted-key KEY...', what: "check a narinfo's signatures" },
+  policy: { run: policy, synopsis: 'policy check POLICY|STORE-URL | policy simulate POLICY', what: 'check a bucket policy; simulate a request against it' },
 };
 
 export function usage(): string {

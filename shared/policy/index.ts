@@ -6,3 +6,4 @@ export { applyFix } from './report';
 export { parsePolicyText, formatPath } from './parse';
 export { uploaderActions, nixReadKeys } from './check/nix';
 export { templates, examplePrincipal } from './templates';
+export { bucketOfPolicy } from './check/statement';

@@ -3,7 +3,7 @@ import { actionsMatching } from '../actions';
 import { parseArn, partitions, s3BucketOf, s3KindsOf } from '../arn';
 import { invalidValue, operatorNames, parseOperator } from '../conditions';
 import { conditionKey, isKnownService, knownConditionKeys, s3Action, actions as allActions } from '../data/index';
-import { type Statement, isObject } from '../model';
+import { type Statement, isObject, statementsOf } from '../model';
 import type { PathSegment } from '../parse';
 import type { Reporter } from '../report';
 import { closest } from '../suggest';
@@ -250,7 +250,7 @@ export function checkActionResourceTypes(r: Reporter, s: Statement, bucket: stri
     }
     const b = bucket ?? inferBucket([s]);
     const wanted = b ? (kind === 'object' ? `arn:aws:s3:::${b}/*` : `arn:aws:s3:::${b}`) : undefined;
-    const what = kind === 'object' ? 'an object ARN (arn:aws:s3:::BUCKET/*)' : 'the bucket ARN (arn:aws:s3:::BUCKET)';
+    const what = kind === 'object' ? `no object ARN (${wanted ?? 'arn:aws:s3:::BUCKET/*'})` : `not the bucket ARN (${wanted ?? 'arn:aws:s3:::BUCKET'})`;
     // Move the action to a statement like this one (same effect, principal, condition) that has the right resource.
     const sibling = statements.find(
       (o) =>
@@ -272,7 +272,7 @@ export function checkActionResourceTypes(r: Reporter, s: Statement, bucket: stri
         : wanted
           ? { title: `Add ${wanted} to Resource`, edits: r.append([...s.path, 'Resource'], wanted) }
           : undefined;
-    r.add('action-resource-mismatch', 'error', path, `s3:${action.name} acts on ${kind === 'object' ? 'objects' : 'the bucket'}, and this statement has no ${what}: it grants nothing`, fix);
+    r.add('action-resource-mismatch', 'error', path, `s3:${action.name} acts on ${kind === 'object' ? 'objects' : 'the bucket'}, and this statement has ${what}: it grants nothing`, fix);
   }
 
   for (const res of resources) {
@@ -384,4 +384,9 @@ export function checkConditions(r: Reporter, s: Statement): void {
       }
     }
   }
+}
+
+/** The bucket a policy document is about (the first bucket its S3 resources name), if any. */
+export function bucketOfPolicy(document: Json | undefined): string | undefined {
+  return inferBucket(statementsOf(document));
 }
