@@ -7,3 +7,4 @@ export { parsePolicyText, formatPath } from './parse';
 export { uploaderActions, nixReadKeys } from './check/nix';
 export { templates, examplePrincipal } from './templates';
 export { bucketOfPolicy } from './check/statement';
+export { fillPlaceholders, fillCheckOptions, type CorpusExpectation, type CorpusValues } from './corpus-format';

@@ -94,7 +94,10 @@ export function parsePolicyText(text: string): ParsedPolicyText {
   };
 
   const duplicateKeys: ParsedPolicyText['duplicateKeys'] = [];
-  const syntaxErrors = errors.map((e) => ({ offset: e.offset, length: e.length, message: describeSyntaxError(e) }));
+  // One mistake can give two errors at one place ("}" after a comma: no name, no value): keep the first.
+  const syntaxErrors = errors
+    .filter((e, i) => errors.findIndex((o) => o.offset === e.offset) === i)
+    .map((e) => ({ offset: e.offset, length: e.length, message: describeSyntaxError(e) }));
   // A tree with syntax errors is partial: no value then, only the errors.
   const value = root && errors.length === 0 ? toValue(root, [], duplicateKeys) : undefined;
 
