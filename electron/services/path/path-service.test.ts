@@ -80,7 +80,11 @@ describe('readPathInfo', () => {
     ]);
     expect(info.lines).toHaveLength(11);
     expect(info.signatures.every((s) => s.result === 'unverifiable')).toBe(true);
-    expect(info.accepted).toBe(false);
+    expect(info).toMatchObject({ accepted: false, acceptReason: 'Nix cannot read this narinfo (2 problems below), so it does not substitute the path.' });
+    // A problem that leaves the signed fields intact still makes Nix refuse the narinfo, although its signature verifies.
+    const badDeriver = await readPathInfo(await cache({ [`${top.slice(0, 32)}.narinfo`]: topXz.replace('Deriver: ', 'Deriver: not a path ') }), top, [pk1]);
+    expect(badDeriver.signatures[1]!.result).toBe('valid');
+    expect(badDeriver.accepted).toBe(false);
   });
 
   it('refuses what is not a store path, hash or base name, saying what it got', async () => {

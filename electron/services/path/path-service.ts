@@ -79,8 +79,9 @@ export async function readPathInfo(source: PathSource, pathArg: string, trustedK
     fields: read.fields,
     signatures: report.signatures,
     trustedKeys: report.keys,
-    accepted: report.accepted,
-    acceptReason: report.reason,
+    // Nix does not get as far as the signatures of a narinfo it cannot parse.
+    accepted: report.accepted && read.problems.length === 0,
+    acceptReason: read.problems.length > 0 ? `Nix cannot read this narinfo (${read.problems.length === 1 ? 'a problem' : `${read.problems.length} problems`} below), so it does not substitute the path.` : report.reason,
     contentAddressed: report.contentAddressed,
     references: await lookUpReferences(source.store, hash, read.fields.references, signal),
     referrers,
