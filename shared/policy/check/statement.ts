@@ -211,6 +211,14 @@ export function checkResources(r: Reporter, s: Statement, bucket: string | undef
       }
     }
   }
+  for (const list of [s.resource, s.notResource]) {
+    for (const { value, path } of list ?? []) {
+      if (!hasWildcard(value) && value !== '*') {
+        const cover = list!.find((o) => o.value !== value && hasWildcard(o.value) && wildcardMatch(o.value, value));
+        if (cover) r.add('resource-redundant', 'suggestion', path, `${value} is already covered by ${cover.value}`, { title: `Remove ${value}`, edits: r.remove(path) });
+      }
+    }
+  }
   if (s.effect === 'Allow' && s.notResource) {
     r.add('allow-not-resource', 'security', [...s.path, 'NotResource'], 'Allow with NotResource grants the actions on everything not listed; list the resources in Resource instead');
   }
@@ -361,6 +369,15 @@ export function checkConditions(r: Reporter, s: Statement): void {
           { key: true },
         );
       } else {
+        // An S3 key that none of the statement's actions sets (s3:prefix on GetObject) is never in the request.
+        if (info.key.toLowerCase().startsWith('s3:') && s.action && !operator.ifExists && !operator.base.negated && operator.base.name !== 'Null') {
+          const actions = s.action.flatMap((a) => actionsMatching(a.value));
+          const base = (k: string) => k.toLowerCase().replace(/\/.*$/, '/');
+          if (actions.length && !actions.some((a) => a.conditionKeys.some((k) => base(k) === base(info.key)))) {
+            const names = [...new Set(actions.map((a) => `s3:${a.name}`))].slice(0, 3).join(', ');
+            r.add('condition-key-not-applicable', 'warning', keyPath, `${info.key} is never set for ${names}: this condition never holds`, undefined, { key: true });
+          }
+        }
         const families = familyForType[info.type];
         if (families && operator.base.family !== 'Null' && !families.includes(operator.base.family)) {
           r.add('condition-type-mismatch', 'warning', keyPath, `${info.key} is of type ${info.type}; ${operator.base.name} compares ${operator.base.family} values`, undefined, { key: true });

@@ -38,6 +38,11 @@ export function checkDocument(r: Reporter, doc: Json): boolean {
     r.add('version-invalid', 'error', ['Version'], `Version must be "${currentVersion}" (or the old "2008-10-17"), not ${JSON.stringify(version)}: it is a fixed date, not today's`, setVersion);
   }
 
+  // Policy variables (${aws:username}) are text under the old language.
+  if (version !== currentVersion && /\$\{[^}]+\}/.test(JSON.stringify(doc.Statement ?? null))) {
+    r.add('policy-variable-old-version', 'warning', version === undefined ? [] : ['Version'], `the policy uses variables such as \${aws:username}, which only Version "${currentVersion}" understands: here they are plain text`, setVersion);
+  }
+
   const statement = doc.Statement;
   if (statement === undefined) {
     r.add('statement-missing', 'error', [], 'the policy has no "Statement"');
