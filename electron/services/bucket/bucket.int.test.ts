@@ -1,6 +1,9 @@
 // The live probe and the lifecycle rules against the real RGW of the test bed (and, for deadlines and
 // providers without a lifecycle API, the fault proxy in front of it).
 import { GetObjectCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/errors';
 import type { S3Config } from '../../../shared/caches/config';
@@ -9,6 +12,7 @@ import { abortIncompleteUploadsRule, analyseLifecycle } from '../../../shared/bu
 import type { ProbeResult } from '../../../shared/bucket/probe';
 import { injectRgw } from '../../../scripts/testbed/inject';
 import { notImplemented, startFaultProxy } from '../../../scripts/testbed/fault-proxy';
+import { nixEnv, runCapture } from '../../../scripts/testbed/nix';
 import type { S3Credentials } from '../../../scripts/testbed/rgw';
 import { createBucket, s3Client, uniqueBucketName } from '../../../scripts/testbed/s3';
 import { S3Store } from '../stores/s3-store';
@@ -99,6 +103,29 @@ describe('probeBucket', () => {
       expect(await left.Body!.transformToString()).toContain("Written by Narwhal's write test");
     } finally {
       asOther.destroy();
+    }
+  });
+
+  it('what the probe says Nix makes of the anonymous answers is what Nix 2.8 does with them', async () => {
+    const unlistable = await cacheBucket((b) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${b}/*` }] }));
+    const closed = await cacheBucket();
+    const cacheDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'narwhal-nix-cache-'));
+    // Nix asks for a path's narinfo; a path no cache holds stands for a miss.
+    const pathInfo = (bucket: string) =>
+      runCapture('nix', ['path-info', '--store', `${rgw.endpoint}/${bucket}`, '/nix/store/00000000000000000000000000000000-narwhal-miss'], { env: nixEnv({ XDG_CACHE_HOME: cacheDir }), timeoutMs: 60_000 });
+    try {
+      const miss = byId(await probeBucket(configOf(unlistable), envOf(rgw.admin)))['anonymous-missing-narinfo']!;
+      expect(miss).toMatchObject({ status: 403, meaning: expect.stringContaining('Nix treats 403 like 404 for narinfos') });
+      const nixMiss = await pathInfo(unlistable);
+      // A miss, not an HTTP error: Nix says the path is not valid (it found no narinfo).
+      expect(nixMiss.stderr).toContain("path '/nix/store/00000000000000000000000000000000-narwhal-miss' is not valid");
+      expect(nixMiss.stderr).not.toMatch(/HTTP error|403/);
+
+      const info = byId(await probeBucket(configOf(closed), envOf(rgw.admin)))['anonymous-cache-info']!;
+      expect(info).toMatchObject({ status: 403, meaning: expect.stringContaining('Nix 2.8 says the URL "does not appear to be a binary cache"') });
+      expect((await pathInfo(closed)).stderr).toContain(`'${rgw.endpoint}/${closed}' does not appear to be a binary cache`);
+    } finally {
+      await fsp.rm(cacheDir, { recursive: true, force: true });
     }
   });
 
