@@ -98,6 +98,22 @@ describe('IndexDb.page', () => {
   });
 });
 
+describe('IndexDb counts', () => {
+  it('remembers a filter\'s count until this connection or another one writes', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'narwhal-index-counts-')), 'i.sqlite');
+    const db = open(file);
+    db.upsert([row(0, 1), row(1, 2)]);
+    expect(db.page({ offset: 0, limit: 1, filter: 'p-' }).total).toBe(2);
+    db.upsert([row(2, 3)]);
+    expect(db.page({ offset: 0, limit: 1, filter: 'p-' }).total).toBe(3);
+    // The CLI refreshing the same file, from its own connection.
+    const other = open(file);
+    other.remove([syntheticHash(0, 'page')]);
+    expect(db.page({ offset: 0, limit: 5, filter: 'p-' })).toMatchObject({ total: 2 });
+    expect(db.page({ offset: 0, limit: 5, filter: 'p-' }).rows).toHaveLength(2);
+  });
+});
+
 describe('IndexDb schema', () => {
   it('migrates a version 1 file in place: rows kept, the sort indexes added', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'narwhal-index-v1-')), 'v1.sqlite');

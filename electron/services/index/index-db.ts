@@ -195,6 +195,10 @@ export interface OpenedIndex {
 }
 
 export class IndexDb {
+  private writes = 0;
+  private readonly counts = new Map<string, number>();
+  private countsVersion = '';
+
   private constructor(
     private readonly db: Database,
     readonly file: string,
@@ -315,6 +319,7 @@ export class IndexDb {
 
   /** Inserts or replaces rows, all in one transaction. */
   upsert(rows: readonly IndexedPath[]): void {
+    this.writes += 1;
     const insert = this.db.prepare(`INSERT OR REPLACE INTO paths (${columns}) VALUES (${columns.split(', ').map(() => '?').join(', ')})`);
     this.db.transaction(() => {
       for (const r of rows) {
@@ -325,6 +330,7 @@ export class IndexDb {
 
   /** Deletes the rows of these hashes in one transaction; returns how many there were. */
   remove(hashes: Iterable<string>): number {
+    this.writes += 1;
     const del = this.db.prepare('DELETE FROM paths WHERE hash = ?');
     let removed = 0;
     this.db.transaction(() => {
@@ -373,7 +379,7 @@ export class IndexDb {
     const filter = filterClause(query.filter);
     const { column, nullable } = sortSql[query.sort?.column ?? 'name'];
     const direction = query.sort?.descending ? 'DESC' : 'ASC';
-    const count = (where: string) => (this.db.prepare(`SELECT count(*) AS n FROM paths WHERE ${where}`).get(filter.params) as { n: number }).n;
+    const count = (where: string) => this.cachedCount(where, filter.params);
     const total = count(filter.sql);
     const withoutValue = nullable ? count(`${column} IS NULL AND ${filter.sql}`) : 0;
     const withValue = total - withoutValue;
@@ -393,6 +399,28 @@ export class IndexDb {
     if (query.offset < withValue) take(`${nullable ? `${column} IS NOT NULL AND ` : ''}${matching}`, column === 'hash' ? `hash ${direction}` : `${column} ${direction}, hash ${direction}`, query.offset, Math.min(end, withValue) - query.offset);
     if (end > withValue && withoutValue > 0) take(`${column} IS NULL AND ${matching}`, `hash ${direction}`, Math.max(0, query.offset - withValue), end - Math.max(query.offset, withValue));
     return { rows: rows.map(fromRow), total };
+  }
+
+  /**
+   * Counts rows matching `where`, remembered until the index changes: scrolling reads page after page
+   * of one filter and sort, and counting a million rows on each would cost more than the page.
+   * `data_version` moves when another connection (the CLI) commits; `writes` when this one does.
+   */
+  private cachedCount(where: string, params: Record<string, string>): number {
+    const version = `${this.writes} ${this.db.pragma('data_version', { simple: true }) as number}`;
+    if (version !== this.countsVersion) {
+      this.counts.clear();
+      this.countsVersion = version;
+    }
+    const key = `${where} ${JSON.stringify(params)}`;
+    let n = this.counts.get(key);
+    if (n === undefined) {
+      n = (this.db.prepare(`SELECT count(*) AS n FROM paths WHERE ${where}`).get(params) as { n: number }).n;
+      // A few filters' worth: the ones typed last.
+      if (this.counts.size >= 64) this.counts.delete(this.counts.keys().next().value!);
+      this.counts.set(key, n);
+    }
+    return n;
   }
 
   close(): void {
