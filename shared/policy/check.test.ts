@@ -142,6 +142,14 @@ describe('checkPolicy', () => {
     expect(applyFix(text, f.fix!)).toContain('"Principal": {\n        "AWS": "arn:aws:iam:::user/a"\n      }');
   });
 
+  it('warns about policy variables under the old Version (RGW 16.2 refuses such policies, so they are not in the corpus)', () => {
+    const text = doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam:::user/a' }, Action: 's3:GetObject', Resource: `${B}/home/\${aws:username}/*` });
+    expect(ids(text)).toEqual([]);
+    const old = text.replace('2012-10-17', '2008-10-17');
+    expect(ids(old)).toEqual(['policy-variable-old-version', 'version-old']);
+    expect(ids(applyFix(old, only(old, 'policy-variable-old-version').fix!))).toEqual([]);
+  });
+
   it('every message is one line and every place is inside the text', () => {
     const text = doc({ Sid: 1, Effect: 'Permit', Principal: { Users: 'x' }, Action: [3, 'ec2:*', 's3:*Nope*'], Resource: ['x', 'arn:aws:s4:::b'], Condition: { Bool: 'x' } });
     const findings = checkPolicy(text, { bucket: 'cache' });
