@@ -125,7 +125,10 @@ export const ui = {
   title: (page: Page) => page.getByRole('main').getByRole('heading', { level: 1 }),
   testStatus: (page: Page) => page.getByRole('status', { name: 'Test result' }),
   pathCount: (page: Page) => page.getByRole('status', { name: 'Path count' }),
-  pathList: (page: Page) => page.getByRole('listbox', { name: 'Store paths' }),
+  /** The table of a cache's paths (a grid: its column heads, then a row per path). */
+  pathList: (page: Page) => page.getByRole('grid', { name: 'Store paths' }),
+  /** The path rows of the table that are in the DOM (not the heads). */
+  pathRows: (page: Page) => page.getByRole('grid', { name: 'Store paths' }).locator('.path-table__body').getByRole('row'),
   filter: (page: Page) => page.getByRole('searchbox', { name: 'Filter paths' }),
   selection: (page: Page) => page.getByRole('status', { name: 'Selection' }),
   addDialog: (page: Page) => page.getByRole('dialog', { name: 'Add a cache' }),
@@ -155,9 +158,8 @@ export async function addFolderCache(page: Page, name: string, dir: string): Pro
   await expect(ui.title(page)).toHaveText(name);
 }
 
-/** The names shown in the rows currently in the DOM, once none is still a placeholder. */
+/** The names shown in the table's rows currently in the DOM, once none is still a placeholder. */
 export async function rowNames(list: Locator): Promise<string[]> {
-  const options = list.getByRole('option');
   await expect(list.locator('.path-row__placeholder')).toHaveCount(0);
-  return options.locator('.path-row__name').allInnerTexts();
+  return list.locator('.path-table__body').getByRole('row').locator('.path-cell--name').allInnerTexts();
 }

@@ -85,7 +85,7 @@ test('a bucket real Nix wrote, added by its store URL, lists exactly its store p
   expect(names.sort()).toEqual(closure.all.map(baseName).sort());
   for (const storePath of closure.all) {
     const hash = storePath.slice('/nix/store/'.length, '/nix/store/'.length + 32);
-    await expect(ui.pathList(app).getByRole('option', { name: new RegExp(hash) })).toContainText(baseName(storePath));
+    await expect(ui.pathList(app).getByRole('row', { name: new RegExp(hash) })).toContainText(baseName(storePath));
   }
   await shot(app, 's3-nix-written');
 });

@@ -7,7 +7,8 @@ import { JobsButton, JobsPanel } from '../features/jobs/JobsPanel';
 import { PushScreen } from '../features/push/PushScreen';
 import { CopyScreen } from '../features/copy/CopyScreen';
 import type { View } from './view-store';
-import { useView } from './view-store';
+import { showView, useRoute } from './route';
+import { useRouteSelection } from './useRouteSelection';
 
 const views: Array<{ view: View; label: string }> = [
   { view: 'caches', label: 'Caches' },
@@ -18,7 +19,8 @@ const views: Array<{ view: View; label: string }> = [
 
 export function App() {
   const info = useAppInfo();
-  const { view, show } = useView();
+  const view = useRoute((s) => s.route.view);
+  useRouteSelection();
   return (
     <div className="app">
       <header className="topbar">
@@ -31,7 +33,7 @@ export function App() {
               type="button"
               className="topbar__tab"
               aria-current={view === item.view ? 'page' : undefined}
-              onClick={() => show(item.view)}
+              onClick={() => showView(item.view)}
             >
               {item.label}
             </button>

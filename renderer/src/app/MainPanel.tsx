@@ -1,21 +1,30 @@
 import { useEffect } from 'react';
 import type { CacheView } from '../../../shared/api/contract';
 import { PathBrowser } from '../features/browse/PathBrowser';
-import { forgetListing } from '../features/browse/usePathListing';
+import { forgetRefresh } from '../features/browse/useIndexRefresh';
 import { CacheHeader } from '../features/caches/CacheHeader';
 import { ProblemPanel } from '../features/caches/ProblemPanel';
 import { useCaches, useCacheTest, useSelectedCache } from '../features/caches/queries';
 import { TestCancelled } from '../features/caches/test-runs';
 import { useCacheUi } from '../features/caches/ui-store';
+import { PathPage } from '../features/path/PathPage';
+import { PolicyScreen } from '../features/policy/PolicyScreen';
+import { StatsScreen } from '../features/stats/StatsScreen';
+import type { CacheTab, Route } from './route';
+import { navigate, useRoute } from './route';
+
+type CachesRoute = Extract<Route, { view: 'caches' }>;
 
 /**
- * The selected cache: its header, then its paths once a test says it is a cache, or what is wrong.
- * The test gates the listing so a bucket with bad credentials says so once, in plain words, instead
- * of failing twice.
+ * The cache of the route (else the selected one): its header, its tabs (Paths, Stats, and Policy for
+ * a bucket), and the tab, or a path's page. The paths wait for a test that says it is a cache, so a
+ * bucket with bad credentials says so once, in plain words, instead of failing twice.
  */
 export function MainPanel() {
   const caches = useCaches();
-  const cache = useSelectedCache();
+  const selected = useSelectedCache();
+  const route = useRoute((s) => s.route) as CachesRoute;
+  const cache = route.cacheId ? caches.data?.caches.find((c) => c.id === route.cacheId) : selected;
   const test = useCacheTest(cache);
   const open = useCacheUi((s) => s.open);
 
@@ -43,8 +52,17 @@ export function MainPanel() {
     return (
       <main className="main main--center">
         <div className="state">
-          <p className="state__title">No cache selected</p>
-          <p className="state__detail">Choose a cache in the list on the left.</p>
+          {route.cacheId ? (
+            <>
+              <p className="state__title">No such cache</p>
+              <p className="state__detail">This link names a cache ({route.cacheId}) that is not saved here. Choose a cache in the list on the left.</p>
+            </>
+          ) : (
+            <>
+              <p className="state__title">No cache selected</p>
+              <p className="state__detail">Choose a cache in the list on the left.</p>
+            </>
+          )}
         </div>
       </main>
     );
@@ -52,18 +70,46 @@ export function MainPanel() {
   return (
     <main className="main" aria-label={cache.name}>
       <CacheHeader cache={cache} test={test} />
-      <CacheBody cache={cache} test={test} />
+      <CacheTabs cache={cache} route={route} />
+      <CacheBody cache={cache} test={test} route={route} />
     </main>
   );
 }
 
-function CacheBody({ cache, test }: { cache: CacheView; test: ReturnType<typeof useCacheTest> }) {
+const tabLabels: Record<CacheTab, string> = { paths: 'Paths', stats: 'Stats', policy: 'Policy' };
+const tabsOf = (cache: CacheView): CacheTab[] => (cache.config.kind === 's3' ? ['paths', 'stats', 'policy'] : ['paths', 'stats']);
+
+/** Links more than tabs: each is a URL, and a path's page sits under Paths. */
+function CacheTabs({ cache, route }: { cache: CacheView; route: CachesRoute }) {
+  return (
+    <nav className="cache-tabs" aria-label="Cache views">
+      {tabsOf(cache).map((tab) => (
+        <a
+          key={tab}
+          className="cache-tabs__tab"
+          href={`#/caches/${encodeURIComponent(cache.id)}/${tab}`}
+          aria-current={route.tab === tab ? 'page' : undefined}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate({ view: 'caches', cacheId: cache.id, tab });
+          }}
+        >
+          {tabLabels[tab]}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+function CacheBody({ cache, test, route }: { cache: CacheView; test: ReturnType<typeof useCacheTest>; route: CachesRoute }) {
+  const tab = tabsOf(cache).includes(route.tab) ? route.tab : 'paths';
   const problem = test.data?.status === 'problem';
-  // A listing made before the cache broke (folder deleted, bucket emptied) says nothing about it
-  // once it works again: list afresh then.
+  // An index refreshed before the cache broke says nothing about it once it works again: refresh then.
   useEffect(() => {
-    if (problem) forgetListing(cache);
+    if (problem) forgetRefresh(cache);
   }, [problem, cache]);
+  if (tab === 'stats') return <StatsScreen cache={cache} />;
+  if (tab === 'policy') return <PolicyScreen cache={cache} />;
 
   if (test.isPending) {
     return (
@@ -91,5 +137,27 @@ function CacheBody({ cache, test }: { cache: CacheView; test: ReturnType<typeof 
     );
   }
   if (test.data.status === 'problem') return <ProblemPanel cache={cache} code={test.data.code} message={test.data.message} />;
+  if (route.path) {
+    return (
+      <div className="path-frame">
+        <nav className="path-frame__crumbs" aria-label="Breadcrumb">
+          <a
+            href={`#/caches/${encodeURIComponent(cache.id)}/paths`}
+            className="path-frame__back"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate({ view: 'caches', cacheId: cache.id, tab: 'paths' });
+            }}
+          >
+            ‹ Store paths
+          </a>
+          <span className="path-frame__here" aria-current="page">
+            {route.path}
+          </span>
+        </nav>
+        <PathPage cache={cache} path={route.path} tab={route.pathTab ?? 'overview'} />
+      </div>
+    );
+  }
   return <PathBrowser key={`${cache.id} ${cache.storeUrl}`} cache={cache} />;
 }

@@ -1,50 +1,63 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import './browse.css';
 import type { CacheView } from '../../../../shared/api/contract';
-import type { ApiError } from '../../../../shared/api/errors';
 import { api } from '../../api/client';
+import { navigate } from '../../app/route';
 import { useJobsPanel } from '../jobs/jobs-store';
 import { SignDialog } from '../sign/SignDialog';
-import { copyText } from '../../ui/clipboard';
 import { CopyButton } from '../../ui/CopyButton';
 import { formatCount, plural } from '../../ui/format';
-import { useBrowseStore, useBrowseView } from './browse-store';
-import { filterEntries, looksLikeHash, parseFilter, storePathOf } from './filter';
-import type { PathListHandle } from './PathList';
-import { PathList } from './PathList';
-import { useNameResolution } from './useNameResolution';
-import { usePathListing } from './usePathListing';
+import { browseViewOf, useBrowseStore, useBrowseView } from './browse-store';
+import type { IndexSortColumn } from './columns';
+import { baseNameOf, columns, formatModified, storePathOf } from './columns';
+import { PathLookup } from './PathLookup';
+import type { PathTableHandle } from './PathTable';
+import { PathTable } from './PathTable';
+import type { RefreshProgress } from './refresh-follower';
+import { useIndexRefresh } from './useIndexRefresh';
+import { useIndexRows } from './useIndexRows';
 
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-/** The store paths of one cache: listing progress, filter, the list, and what to do when it is empty. */
+/** The store paths of one cache: from its index when it can be listed, else a lookup box. */
 export function PathBrowser({ cache }: { cache: CacheView }) {
+  if (cache.config.kind === 'http') return <PathLookup cache={cache} />;
+  return <IndexBrowser cache={cache} />;
+}
+
+/** What a running refresh has done, in words. */
+export function refreshText(progress: RefreshProgress | null): string {
+  if (!progress) return 'Refreshing the index…';
+  const errors = progress.errors ? `, ${plural(progress.errors, 'error')}` : '';
+  if (progress.phase === 'listing') return `Refreshing the index… ${plural(progress.listed, 'key')} listed`;
+  return `Refreshing the index… ${plural(progress.listed, 'key')} listed, ${formatCount(progress.read)} of ${plural(progress.toRead, 'narinfo')} read${errors}`;
+}
+
+/**
+ * The table of a cache's index: shown at once as the index last was, while a refresh (a job) brings
+ * it up to date; filtered and sorted by the index (SQLite), so the filter covers every path.
+ */
+function IndexBrowser({ cache }: { cache: CacheView }) {
   const viewKey = `${cache.id} ${cache.storeUrl}`;
-  const listing = usePathListing(cache);
-  const { names, version, want, loadAll, loadingAll, stopLoadingAll } = useNameResolution(cache, listing.entries);
+  const refresh = useIndexRefresh(cache);
   const view = useBrowseView(viewKey);
-  const setFilter = useBrowseStore((s) => s.setFilter);
-  const select = useBrowseStore((s) => s.select);
+  const { setFilter, setSort, select, setScrollTop } = useBrowseStore.getState();
   const showJobs = useJobsPanel((s) => s.show);
   const filterRef = useRef<HTMLInputElement>(null);
-  const listRef = useRef<PathListHandle>(null);
-  const [copied, setCopied] = useState<string | null>(null);
-  const [scrollbarWidth, setScrollbarWidth] = useState(0);
+  const tableRef = useRef<PathTableHandle>(null);
+  const [range, setRange] = useState({ first: 0, last: 40 });
   const [signing, setSigning] = useState(false);
 
-  // Typing stays responsive while 100 000 rows are filtered behind it.
-  const filterText = useDeferredValue(view.filter);
-  const filter = useMemo(() => parseFilter(filterText), [filterText]);
-  // Names arriving only change the result of a name search, so only then do they re-filter.
-  const nameVersion = filter.text !== '' && !filter.hash ? version : 0;
-  const visible = useMemo(
-    () => (listing.entries ? filterEntries(listing.entries, filter, names.nameOf) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- nameVersion stands for the contents of `names`, which mutate in place
-    [listing.entries, filter, names, nameVersion],
-  );
-
-  useEffect(() => listRef.current?.scrollToSelection(), [filter]);
+  const rows = useIndexRows({ cacheId: cache.id, filter: view.filter, sort: view.sort, generation: refresh.generation }, range);
+  // How many paths there are at all, for "12 of 100,000 paths".
+  const all = useQuery({
+    queryKey: ['index-total', cache.id, refresh.generation],
+    queryFn: ({ signal }) => api.index.page({ cacheId: cache.id, offset: 0, limit: 1 }, { signal }),
+    placeholderData: (previous) => previous,
+  });
+  const allTotal = all.data?.total;
 
   // `/` jumps to the filter from anywhere in the window, as in many list UIs; not while typing or in a dialog.
   useEffect(() => {
@@ -59,93 +72,137 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(null), 2500);
-    return () => clearTimeout(timer);
-  }, [copied]);
-
-  const onSelect = useCallback((hash: string) => select(viewKey, hash), [select, viewKey]);
-  const onActivate = useCallback(
-    (hash: string) => {
-      const name = names.nameOf(hash);
-      const text = storePathOf(hash, name);
-      copyText(text).then(
-        () => setCopied(name ? `Copied ${text}` : `Copied ${text} (the name is not loaded yet)`),
-        () => setCopied('Could not copy to the clipboard.'),
-      );
+  const onRange = useCallback((first: number, last: number) => setRange((r) => (r.first === first && r.last === last ? r : { first, last })), []);
+  const onLeave = useCallback((scrollTop: number) => setScrollTop(viewKey, scrollTop), [setScrollTop, viewKey]);
+  const onSelect = useCallback((index: number) => select(viewKey, { index, hash: rows.rowAt(index)?.hash }), [select, viewKey, rows]);
+  const onOpen = useCallback(
+    (index: number) => {
+      const row = rows.rowAt(index);
+      if (!row) return;
+      select(viewKey, { index, hash: row.hash });
+      navigate({ view: 'caches', cacheId: cache.id, tab: 'paths', path: baseNameOf(row), pathTab: 'overview' });
     },
-    [names],
+    [rows, select, viewKey, cache.id],
   );
   const clearFilter = useCallback(() => setFilter(viewKey, ''), [setFilter, viewKey]);
-  const refresh = () => {
-    names.forgetErrors();
-    listing.refresh();
+  const onSort = useCallback(
+    (column: IndexSortColumn) => {
+      const current = browseViewOf(viewKey).sort;
+      const firstDescending = columns.find((c) => c.id === column)?.firstDescending ?? false;
+      setSort(viewKey, current.column === column ? { column, descending: !current.descending } : { column, descending: firstDescending });
+    },
+    [setSort, viewKey],
+  );
+
+  const total = rows.total;
+  const filtering = view.filter.trim() !== '';
+  const selectedRow = view.selected ? rows.rowAt(view.selected.index) : undefined;
+  const progress = refresh.running ? refresh.progress : null;
+  const fraction = progress?.phase === 'reading' && progress.toRead > 0 ? progress.read / progress.toRead : undefined;
+  const summary = refresh.summary;
+
+  let status = '';
+  if (allTotal !== undefined) status = filtering && total !== undefined ? `${formatCount(total)} of ${plural(allTotal, 'path')}` : plural(allTotal, 'path');
+
+  const table = () => {
+    if (rows.error && total === undefined) return <ListingError title="Could not read the index" error={rows.error} onRetry={refresh.refresh} />;
+    if (total === undefined || allTotal === undefined) {
+      return (
+        <div className="state">
+          <span className="spinner spinner--large" aria-hidden="true" />
+          <p className="state__title">Opening the index…</p>
+        </div>
+      );
+    }
+    if (allTotal === 0) {
+      if (refresh.running) {
+        return (
+          <div className="state">
+            <span className="spinner spinner--large" aria-hidden="true" />
+            <p className="state__title">Indexing store paths…</p>
+            <p className="state__detail">{refreshText(refresh.progress).replace('Refreshing the index… ', '')}</p>
+          </div>
+        );
+      }
+      if (refresh.error) return <ListingError title="Could not list the store paths" error={refresh.error} onRetry={refresh.refresh} />;
+      return <EmptyCache cache={cache} />;
+    }
+    return (
+      <>
+        {total === 0 && rows.current ? (
+          <div className="state">
+            <p className="state__title">No paths match “{view.filter.trim()}”.</p>
+            <p className="state__detail">The names and hashes of all {plural(allTotal, 'path')} were searched.</p>
+          </div>
+        ) : (
+          <div className="browser__table-frame">
+            <PathTable
+              ref={tableRef}
+              count={total}
+              rowAt={rows.rowAt}
+              rowsVersion={rows.blocks}
+              sort={view.sort}
+              onSort={onSort}
+              selected={view.selected?.index ?? null}
+              onSelect={onSelect}
+              onOpen={onOpen}
+              onEscape={clearFilter}
+              onRange={onRange}
+              initialScrollTop={view.scrollTop}
+              onLeave={onLeave}
+            />
+          </div>
+        )}
+        <footer className="browser__footer">
+          <span className="browser__selection" role="status" aria-live="polite" aria-label="Selection">
+            {selectedRow ? storePathOf(selectedRow) : 'Select a path: ↑ ↓ PgUp PgDn Home End move, Enter opens it, / filters, Esc clears'}
+          </span>
+          {selectedRow && <CopyButton text={storePathOf(selectedRow)} what="store path" />}
+        </footer>
+      </>
+    );
   };
 
-  const total = listing.entries?.length;
-  const selectedName = view.selected ? names.nameOf(view.selected) : undefined;
-  const selectedVisible = view.selected !== null && visible?.some((e) => e.hash === view.selected);
-
-  // An HTTP server has no directory listing: that is a fact about the cache, not something to retry.
-  if (listing.error && (listing.error as ApiError).code === 'read-only') {
-    return (
-      <section className="browser" aria-label="Store paths">
-        <div className="state state--info">
-          <p className="state__title">This HTTP cache cannot be listed</p>
-          <p className="state__detail">{listing.error.message}</p>
-        </div>
-      </section>
-    );
-  }
-
-  let status: string;
-  if (listing.progress) status = `Listing… ${plural(listing.progress.listed, 'path')} so far`;
-  else if (total === undefined) status = listing.error ? 'Listing failed' : '';
-  else if (filter.text && visible) status = `${formatCount(visible.length)} of ${plural(total, 'path')}`;
-  else status = plural(total, 'path');
-
   return (
-    <section className="browser" aria-label="Store paths" style={{ ['--scrollbar-width' as string]: `${scrollbarWidth}px` }}>
+    // data-shown-filter: the filter the rows on screen answer (an end-to-end test times keystrokes by it).
+    <section className="browser" aria-label="Store paths" data-shown-filter={rows.shownFilter} aria-busy={!rows.current}>
       <div className="browser__toolbar">
         <div className="browser__status" role="status" aria-live="polite" aria-label="Path count">
           {status}
         </div>
-        {total !== undefined && total > 0 && (
-          <div className="browser__filter">
-            <input
-              ref={filterRef}
-              type="search"
-              className="input"
-              aria-label="Filter paths"
-              placeholder="Filter by name or hash"
-              value={view.filter}
-              onChange={(e) => setFilter(viewKey, e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                  e.preventDefault();
-                  if (view.filter) clearFilter();
-                  else listRef.current?.focus();
-                } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
-                  e.preventDefault();
-                  // The first ↓ from the filter lands on the first match, as in a combo box.
-                  if (!selectedVisible && visible?.length) onSelect(visible[0]!.hash);
-                  listRef.current?.focus();
-                }
-              }}
-            />
-            <kbd className="browser__filter-key" aria-hidden="true">
-              /
-            </kbd>
-          </div>
-        )}
-        {listing.listing && listing.jobId && (
+        <div className="browser__filter">
+          <input
+            ref={filterRef}
+            type="search"
+            className="input"
+            aria-label="Filter paths"
+            placeholder="Filter by name or hash"
+            value={view.filter}
+            onChange={(e) => setFilter(viewKey, e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                if (view.filter) clearFilter();
+                else tableRef.current?.focus();
+              } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                e.preventDefault();
+                // The first ↓ from the filter lands on the first match, as in a combo box.
+                if (!view.selected && total) onSelect(0);
+                tableRef.current?.focus();
+              }
+            }}
+          />
+          <kbd className="browser__filter-key" aria-hidden="true">
+            /
+          </kbd>
+        </div>
+        {refresh.running && refresh.jobId && (
           <>
-            <button type="button" className="button button--small" onClick={() => showJobs(listing.jobId!)}>
+            <button type="button" className="button button--small" onClick={() => showJobs(refresh.jobId!)}>
               Show in Jobs
             </button>
-            <button type="button" className="button" onClick={() => void api.jobs.cancel({ jobId: listing.jobId! }).catch(() => undefined)}>
-              Stop listing
+            <button type="button" className="button button--small" onClick={() => void api.jobs.cancel({ jobId: refresh.jobId! }).catch(() => undefined)}>
+              Stop refresh
             </button>
           </>
         )}
@@ -154,120 +211,52 @@ export function PathBrowser({ cache }: { cache: CacheView }) {
             Sign paths…
           </button>
         )}
-        <button type="button" className="button" onClick={refresh} disabled={listing.listing}>
-          {listing.listing ? 'Listing…' : 'Refresh'}
+        <button type="button" className="button" onClick={refresh.refresh} disabled={refresh.running}>
+          {refresh.running ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      {signing && (
-        <SignDialog
-          cache={cache}
-          // The selected path, as the starting point; its hash alone when its name is not loaded.
-          initialPaths={selectedVisible && view.selected ? [selectedName ? storePathOf(view.selected, selectedName) : view.selected] : []}
-          onClose={() => setSigning(false)}
-        />
-      )}
+      {signing && <SignDialog cache={cache} initialPaths={selectedRow ? [storePathOf(selectedRow)] : []} onClose={() => setSigning(false)} />}
 
-      {total !== undefined && total > 0 && ((filter.text !== '' && !filter.hash && !looksLikeHash(filter.text) && names.size < total) || loadingAll) && (
-        <div className="names-hint" role="status" aria-label="Names">
-          {loadingAll ? (
-            <>
-              <span className="spinner" aria-hidden="true" /> Loading names… {formatCount(Math.min(names.size, total))} of {plural(total, 'path')}
-              <button
-                type="button"
-                className="button button--small"
-                onClick={() => {
-                  // The button goes away: keep the keyboard on the list, where the advertised keys work.
-                  stopLoadingAll();
-                  listRef.current?.focus();
-                }}
-              >
-                Stop
-              </button>
-            </>
-          ) : (
-            <>
-              Names are loaded for {formatCount(names.size)} of {plural(total, 'path')}, so a name search finds only those; hashes are always searched in full.
-              <button
-                type="button"
-                className="button button--small"
-                onClick={() => {
-                  loadAll();
-                  listRef.current?.focus();
-                }}
-              >
-                Load all names
-              </button>
-            </>
-          )}
+      {refresh.running ? (
+        <div className="browser__refresh" role="status" aria-label="Index refresh">
+          <span>{refreshText(progress)}</span>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Refreshing the index"
+            aria-valuetext={refreshText(progress)}
+            {...(fraction !== undefined ? { 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(fraction * 100) } : {})}
+          >
+            <div className={fraction !== undefined ? 'progress__fill' : 'progress__bar'} style={fraction !== undefined ? { width: `${fraction * 100}%` } : undefined} />
+          </div>
         </div>
+      ) : (
+        (rows.refreshedAt || summary) && (
+          <div className="browser__refresh browser__refresh--done" role="status" aria-label="Index refresh">
+            {rows.refreshedAt && <span>Index as of {formatModified(Date.parse(rows.refreshedAt))}</span>}
+            {summary && (
+              <span>
+                {' '}
+                · last refresh: {formatCount(summary.added)} added, {formatCount(summary.changed)} changed, {formatCount(summary.removed)} removed, {plural(summary.read, 'narinfo')} read
+              </span>
+            )}
+            {summary && summary.errors > 0 && <span className="browser__refresh-errors"> · {plural(summary.errors, 'narinfo')} cannot be used (shown in red)</span>}
+          </div>
+        )
       )}
 
-      {listing.error && visible !== undefined && (
+      {refresh.error && allTotal !== undefined && allTotal > 0 && (
         <div className="browser__listing-error" role="alert">
           <span>
-            <strong>Could not list the store paths</strong>, so the list is incomplete: {listing.error.message}
+            <strong>Could not refresh the index</strong>, so it may be out of date: {refresh.error.message}
           </span>
-          <button type="button" className="button button--small" onClick={refresh}>
+          <button type="button" className="button button--small" onClick={refresh.refresh}>
             Try again
           </button>
         </div>
       )}
 
-      {listing.listing && (
-        <div className="progress" role="progressbar" aria-label="Listing store paths" aria-valuetext={status}>
-          <div className="progress__bar" />
-        </div>
-      )}
-
-      {visible === undefined || (total === 0 && listing.listing) ? (
-        listing.error ? (
-          <ListingError error={listing.error} onRetry={refresh} />
-        ) : (
-          <div className="state">
-            <span className="spinner spinner--large" aria-hidden="true" />
-            <p className="state__title">Listing store paths…</p>
-            <p className="state__detail">{listing.progress ? `${plural(listing.progress.listed, 'path')} found in ${plural(listing.progress.pages, 'page')}` : 'Starting'}</p>
-          </div>
-        )
-      ) : total === 0 ? (
-        <EmptyCache cache={cache} />
-      ) : (
-        <>
-          <div className="browser__columns" aria-hidden="true">
-            <span>Name</span>
-            <span>Hash</span>
-          </div>
-          {visible.length === 0 ? (
-            <div className="state">
-              <p className="state__title">No paths match “{view.filter}”.</p>
-              <p className="state__detail">
-                Hashes are searched in all {plural(total!, 'path')}; names only in the {formatCount(Math.min(names.size, total!))} loaded so far.
-              </p>
-            </div>
-          ) : (
-            <div className="browser__list-frame">
-              <PathList
-                ref={listRef}
-                entries={visible}
-                names={names}
-                namesVersion={version}
-                selected={view.selected}
-                onSelect={onSelect}
-                onActivate={onActivate}
-                onEscape={clearFilter}
-                want={want}
-                onScrollbarWidth={setScrollbarWidth}
-              />
-            </div>
-          )}
-          <footer className="browser__footer">
-            <span className="browser__selection" role="status" aria-live="polite" aria-label="Selection">
-              {copied ?? (selectedVisible && view.selected ? storePathOf(view.selected, selectedName) : 'Select a path: ↑ ↓ PgUp PgDn Home End move, Enter copies, / filters, Esc clears')}
-            </span>
-            {selectedVisible && view.selected && selectedName && <CopyButton text={storePathOf(view.selected, selectedName)} what="store path" />}
-          </footer>
-        </>
-      )}
+      {table()}
     </section>
   );
 }
@@ -289,10 +278,10 @@ function EmptyCache({ cache }: { cache: CacheView }) {
   );
 }
 
-function ListingError({ error, onRetry }: { error: Error; onRetry(): void }) {
+function ListingError({ title, error, onRetry }: { title: string; error: Error; onRetry(): void }) {
   return (
     <div className="state state--error" role="alert">
-      <p className="state__title">Could not list the store paths</p>
+      <p className="state__title">{title}</p>
       <p className="state__detail">{error.message}</p>
       <button type="button" className="button" onClick={onRetry}>
         Try again
@@ -300,3 +289,4 @@ function ListingError({ error, onRetry }: { error: Error; onRetry(): void }) {
     </div>
   );
 }
+

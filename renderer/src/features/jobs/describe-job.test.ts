@@ -11,6 +11,16 @@ describe('describeJob', () => {
     expect(describeJob({ ...base, state: 'failed', progress: { listed: 1, pages: 1 } })).toEqual({ detail: '1 path listed in 1 page' });
   });
 
+  it('says how far an index refresh got: keys listed, then narinfos read of those to read, with errors; what changed when done', () => {
+    const refresh = { ...base, kind: 'index.refresh' };
+    expect(describeJob({ ...refresh, progress: { phase: 'listing', listed: 3_000, toRead: 0, read: 0, errors: 0 } })).toEqual({ detail: '3,000 keys listed so far' });
+    expect(describeJob({ ...refresh, progress: { phase: 'reading', listed: 20_000, toRead: 400, read: 100, errors: 2 } })).toEqual({ fraction: 0.25, detail: '20,000 keys listed, 100 of 400 narinfos read, 2 errors' });
+    expect(describeJob({ ...refresh, state: 'failed', progress: { phase: 'reading', listed: 1, toRead: 1, read: 0, errors: 0 } })).toEqual({ detail: '1 key listed, 0 of 1 narinfo read' });
+    const summary = { total: 20_000, added: 3, changed: 1, removed: 2, unchanged: 19_996, read: 4, errors: 1, elapsedMs: 900 };
+    expect(describeJob({ ...refresh, state: 'done', output: summary })).toEqual({ fraction: 1, detail: '20,000 paths indexed, 4 narinfos read, 3 added, 1 changed, 2 removed, 1 narinfo unusable' });
+    expect(describeJob({ ...refresh, state: 'done', output: { ...summary, added: 0, changed: 0, removed: 0, read: 0, errors: 0 } })).toEqual({ fraction: 1, detail: '20,000 paths indexed, 0 narinfos read' });
+  });
+
   it('falls back to done of total for kinds it has no words for', () => {
     expect(describeJob({ ...base, kind: 'push.paths', progress: { done: 3, total: 12 } })).toEqual({ fraction: 0.25, detail: '3 of 12' });
     expect(describeJob({ ...base, kind: 'push.paths', state: 'queued' })).toEqual({ detail: 'Waiting for other jobs to finish' });

@@ -30,6 +30,28 @@ export function describeJob(job: JobView): JobDescription {
       if (job.state === 'queued') return { detail: 'Waiting for other jobs to finish' };
       return { detail: `${plural(listed, 'path')} listed${pages ? ` in ${plural(pages, 'page')}` : ''}${job.state === 'running' ? ' so far' : ''}` };
     }
+    case 'index.refresh': {
+      // Refreshing a cache's index: keys listed, then the new or changed narinfos read of those to read.
+      if (job.state === 'done') {
+        const parts = [`${plural(num(output?.total) ?? 0, 'path')} indexed`, `${formatCount(num(output?.read) ?? 0)} narinfos read`];
+        const changes = (num(output?.added) ?? 0) + (num(output?.changed) ?? 0) + (num(output?.removed) ?? 0);
+        if (changes) parts.push(`${formatCount(num(output?.added) ?? 0)} added, ${formatCount(num(output?.changed) ?? 0)} changed, ${formatCount(num(output?.removed) ?? 0)} removed`);
+        const errors = num(output?.errors) ?? 0;
+        if (errors) parts.push(`${plural(errors, 'narinfo')} unusable`);
+        return { fraction: 1, detail: parts.join(', ') };
+      }
+      if (job.state === 'queued') return { detail: 'Waiting for other jobs to finish' };
+      const listed = num(progress?.listed) ?? 0;
+      const still = job.state === 'running' ? ' so far' : '';
+      if (progress?.phase !== 'reading') return { detail: `${plural(listed, 'key')} listed${still}` };
+      const read = num(progress?.read) ?? 0;
+      const toRead = num(progress?.toRead) ?? 0;
+      const errors = num(progress?.errors) ?? 0;
+      return {
+        ...(toRead > 0 && job.state === 'running' ? { fraction: Math.min(1, read / toRead) } : {}),
+        detail: `${plural(listed, 'key')} listed, ${formatCount(read)} of ${plural(toRead, 'narinfo')} read${errors ? `, ${plural(errors, 'error')}` : ''}`,
+      };
+    }
     case 'push.run': {
       // A push: paths done of those it has to push (the ones the cache lacks); the summary when done.
       if (job.state === 'done') return { fraction: 1, detail: `${plural(num(output?.pushed) ?? 0, 'path')} pushed, ${formatCount(num(output?.skipped) ?? 0)} already there` };
