@@ -52,6 +52,7 @@ describe('meanings', () => {
     expect(writeMeaning({ status: 200 }, 1)).toMatchObject({ outcome: 'ok', verdict: 'good' });
     expect(writeMeaning({ failure: { kind: 'denied', message: 'Access denied to s3://b' } }, 1).meaning).toContain('Access denied to s3://b');
     expect(writeMeaning({ status: 403, s3Code: 'AccessDenied' }, 1)).toMatchObject({ outcome: 'denied', verdict: 'bad' });
+    expect(writeMeaning({ status: 403, s3Code: 'SignatureDoesNotMatch' }, 1)).toMatchObject({ outcome: 'bad-credentials', meaning: expect.stringContaining('wrong secret key') });
     expect(deleteMeaning({ status: 204 }, 1, 'k')).toMatchObject({ outcome: 'ok', verdict: 'good' });
     expect(deleteMeaning({ status: 403 }, 1, 'narwhal-write-test/x.txt').meaning).toContain('narwhal-write-test/x.txt stays in the bucket');
   });

@@ -11,7 +11,7 @@ import type { S3Config } from '../caches/config';
 export const probeStepIds = ['anonymous-cache-info', 'anonymous-missing-narinfo', 'write-put', 'write-delete'] as const;
 export type ProbeStepId = (typeof probeStepIds)[number];
 
-export const probeOutcomes = ['ok', 'denied', 'missing', 'no-such-bucket', 'redirect', 'unexpected', 'timeout', 'unreachable', 'error', 'skipped'] as const;
+export const probeOutcomes = ['ok', 'denied', 'bad-credentials', 'missing', 'no-such-bucket', 'redirect', 'unexpected', 'timeout', 'unreachable', 'error', 'skipped'] as const;
 export type ProbeOutcome = (typeof probeOutcomes)[number];
 
 export const probeStepSchema = z.object({
@@ -96,10 +96,14 @@ export interface Meaning {
   verdict: ProbeStep['verdict'];
 }
 
+/** S3 codes that refuse the credentials themselves, not the permission. */
+const credentialCodes = new Set(['SignatureDoesNotMatch', 'InvalidAccessKeyId', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired']);
+
 function outcomeOf(answer: ProbeAnswer): ProbeOutcome {
   if (answer.failure) return answer.failure.kind;
   const s = answer.status ?? 0;
   if (s >= 200 && s < 300) return 'ok';
+  if (answer.s3Code && credentialCodes.has(answer.s3Code)) return 'bad-credentials';
   if (s === 403) return 'denied';
   if (s === 404) return answer.s3Code === 'NoSuchBucket' ? 'no-such-bucket' : 'missing';
   if (s >= 300 && s < 400) return 'redirect';
@@ -171,6 +175,9 @@ export function writeMeaning(answer: ProbeAnswer, deadlineMs: number): Meaning {
   if (outcome === 'ok') return { outcome, verdict: 'good', meaning: "The connection's credentials can write objects: pushes can upload." };
   if (outcome === 'denied') return { outcome, verdict: 'bad', meaning: `The connection's credentials may not write (${answer.failure?.message ?? 'AccessDenied'}): a push fails. The uploader needs s3:PutObject on the bucket's objects.` };
   if (outcome === 'no-such-bucket') return { outcome, verdict: 'bad', meaning: 'There is no such bucket: initialise the cache first.' };
+  if (outcome === 'bad-credentials') {
+    return { outcome, verdict: 'bad', meaning: `The server refuses the connection's credentials themselves (${answer.s3Code}): a wrong secret key, an unknown access key or an expired token. Fix the profile or keys.` };
+  }
   return { outcome, verdict: 'bad', meaning: answer.failure ? noAnswer(answer, deadlineMs) : `Unexpected answer HTTP ${answer.status}.` };
 }
 

@@ -129,6 +129,13 @@ describe('probeBucket', () => {
     }
   });
 
+  it('a wrong secret key: the write test says the credentials are refused, not the permission', async () => {
+    const bucket = await cacheBucket();
+    const steps = byId(await probeBucket(configOf(bucket), envOf({ ...rgw.admin, secretAccessKey: 'not-the-secret' })));
+    expect(steps['write-put']).toMatchObject({ status: 403, s3Code: 'SignatureDoesNotMatch', outcome: 'bad-credentials', verdict: 'bad' });
+    expect(steps['write-delete']).toMatchObject({ outcome: 'skipped' });
+  });
+
   it('a bucket that does not exist: NoSuchBucket for every request', async () => {
     const steps = byId(await probeBucket(configOf(uniqueBucketName('absent')), envOf(rgw.admin)));
     expect(steps['anonymous-cache-info']).toMatchObject({ status: 404, s3Code: 'NoSuchBucket', outcome: 'no-such-bucket', verdict: 'bad' });

@@ -80,7 +80,8 @@ async function signed(store: S3Store, run: (signal: AbortSignal | undefined) => 
     if (signal?.aborted || isAbort(e)) throw e;
     if (e instanceof ApiError) {
       // The store's own deadline ran out (S3Store.request maps it to 'unreachable', "No answer ...").
-      return { failure: { kind: /^No answer/.test(e.message) ? 'timeout' : e.code === 'access-denied' ? 'denied' : 'unreachable', message: e.message } };
+      const kind = /^No answer/.test(e.message) ? 'timeout' : e.code === 'access-denied' ? 'denied' : e.code === 'unreachable' ? 'unreachable' : 'error';
+      return { failure: { kind, message: e.message } };
     }
     const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
     const status = err.$metadata?.httpStatusCode;
