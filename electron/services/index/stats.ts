@@ -148,8 +148,10 @@ export function largestClosuresOf(db: IndexDb, k = 20): { closures: LargestClosu
   for (let i = 0; i < rows.length; i++) number.set(rows[i]![0], i);
   const nodes = rows.map(([, , narSize, fileSize, refs]) => {
     const numbers: number[] = [];
-    for (const ref of JSON.parse(refs) as string[]) {
-      const n = number.get(ref.slice(0, 32));
+    // A JSON array of base names: each starts after a quote with its 32-character hash (a third of
+    // the time JSON.parse takes, which matters at a million rows).
+    for (let at = refs.indexOf('"'); at >= 0; at = refs.indexOf('"', refs.indexOf('"', at + 1) + 1)) {
+      const n = number.get(refs.slice(at + 1, at + 33));
       if (n !== undefined) numbers.push(n);
     }
     return { narSize, fileSize: fileSize ?? 0, refs: numbers };
