@@ -20,7 +20,8 @@ export interface PendingChange {
 type Modal = { kind: 'edit'; index: number | null } | { kind: 'confirm'; change: PendingChange } | null;
 
 function FindingNote({ finding, onFix }: { finding: LifecycleFinding; onFix?: () => void }) {
-  const cls = finding.severity === 'warning' ? 'message message--warning' : finding.severity === 'suggestion' ? 'message lifecycle-suggestion' : 'message lifecycle-info';
+  const kind = finding.severity === 'warning' ? 'message--warning' : finding.severity === 'suggestion' ? 'lifecycle-suggestion' : 'lifecycle-info';
+  const cls = `message ${kind}${finding.fix && onFix ? ' message--action' : ''}`;
   return (
     <div className={cls} role="note" data-code={finding.code}>
       <span>{finding.message}</span>
@@ -71,7 +72,7 @@ export function LifecycleRules({ cache }: { cache: CacheView }) {
     return (
       <section className="bucket-panel" aria-labelledby="lifecycle-title">
         {header()}
-        <div className="message message--error" role="alert">
+        <div className="message message--error message--action" role="alert">
           <span>
             <strong>Could not read the lifecycle rules.</strong> {lifecycle.error.message}
           </span>
@@ -126,6 +127,12 @@ export function LifecycleRules({ cache }: { cache: CacheView }) {
         </div>
       ) : (
         <table className="bucket-table lifecycle-table" aria-label="Lifecycle rules">
+          <colgroup>
+            <col className="lifecycle-col-rule" />
+            <col className="lifecycle-col-filter" />
+            <col />
+            <col className="lifecycle-col-buttons" />
+          </colgroup>
           <thead>
             <tr>
               <th>Rule</th>

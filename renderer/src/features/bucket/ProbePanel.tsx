@@ -85,6 +85,11 @@ export function ProbePanel({ cache, findings }: { cache: CacheView; findings?: r
             </p>
           ) : null}
           <table className="bucket-table probe-table" aria-label="Probe results">
+            <colgroup>
+              <col className="probe-col-request" />
+              <col className="probe-col-answer" />
+              <col />
+            </colgroup>
             <thead>
               <tr>
                 <th>Request</th>
