@@ -56,7 +56,7 @@ export function BuildLogTab({ cache, storePath }: { cache: CacheView; storePath:
         {data.compression ? `, stored ${data.compression}-compressed` : ''}
         {data.truncated ? `; the first ${formatBytes(data.shownBytes)} are shown, the download has all of it` : ''}
       </p>
-      <pre className="nar-log__text" aria-label="Build log" tabIndex={0}>
+      <pre className="nar-log__text" aria-label="Build log text" tabIndex={0}>
         {data.text || '(the log is empty)'}
       </pre>
       <LogSaveForm cache={cache} storePath={storePath} />
