@@ -10,6 +10,7 @@ import { IndexDb } from './index-db';
 import { listNarObjects, saveNarObjects } from './nar-objects';
 import { refreshIndex, rowFromNarinfo } from './refresh';
 import { addedOverTime, largestClosuresOf, narPresence, sizeHistogram, statsPaths } from './stats';
+import { syntheticIndexRows } from './synthetic-index';
 import { syntheticHash } from './synthetic-narinfos';
 
 const opened: IndexDb[] = [];
@@ -168,5 +169,17 @@ describe('NAR presence through a refresh of a folder cache', () => {
     await refreshIndex(store, db);
     expect(narPresence(db)).toMatchObject({ narFiles: 2, narMissing: 1 });
     expect(statsPaths(db, 'nar-missing', 10).paths.map((p) => p.name)).toEqual(['p1']);
+  });
+});
+
+describe('the synthetic cache of the memory benchmark', () => {
+  it('makes rows equal to what a refresh makes of its narinfos', () => {
+    const options = { seed: 'check', from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 5, 1) };
+    const rows = syntheticIndexRows(0, 400, 400, options);
+    for (const row of rows) expect(row).toEqual(rowFromNarinfo({ hash: row.hash, etag: row.etag, lastModified: row.lastModified, size: row.size }, row.raw!));
+    // Shaped like a cache: a core most paths refer to, signed and unsigned paths, three methods.
+    expect(new Set(rows.map((r) => r.compression))).toEqual(new Set(['xz', 'zstd', 'none']));
+    expect(rows.filter((r) => r.sigs.length === 0).length).toBeGreaterThan(10);
+    expect(rows.every((r, i) => i === 0 || r.lastModified! >= rows[0]!.lastModified!)).toBe(true);
   });
 });
