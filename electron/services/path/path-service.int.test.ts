@@ -8,6 +8,7 @@ import { bucketUrl, createBucket, makeBucketPublicRead, uniqueBucketName, upload
 import { findNode, whyChain } from '../../../shared/path/closure-graph';
 import { IndexDb } from '../index/index-db';
 import { refreshIndex } from '../index/refresh';
+import { HttpStore } from '../stores/http-store';
 import { S3Store } from '../stores/s3-store';
 import { readClosure, readPathInfo, type PathSource } from './path-service';
 import { ReferrerQueries } from './referrers';
@@ -74,6 +75,19 @@ describe('a path page of a bucket Nix wrote', () => {
     expect(graph.nodes.map((n) => `/nix/store/${n.basename}`).sort()).toEqual([...closure.all].sort());
     expect(graph.nodes.every((n) => n.state === 'present')).toBe(true);
     expect(whyChain(graph, findNode(graph, base(leaf()))!)).toHaveLength(2);
+  });
+
+  it('works for the same bucket as an HTTP cache, which has no index: narinfo by narinfo, referrers unavailable', async () => {
+    const http: PathSource = { store: new HttpStore(bucketUrl(rgw, bucket)), referrers: source.referrers, noIndexReason: 'An HTTP cache cannot be listed.' };
+    try {
+      const info = await readPathInfo(http, base(top()).slice(0, 32), [key.public]);
+      expect(info).toMatchObject({ found: true, accepted: true, basename: base(top()), referrers: { available: false, reason: 'An HTTP cache cannot be listed.' } });
+      const graph = await readClosure(http, top());
+      expect(graph).toMatchObject({ source: 'cache', reads: closure.all.length });
+      expect(graph.nodes).toHaveLength(closure.all.length);
+    } finally {
+      http.store.close();
+    }
   });
 
   it('flags a reference whose narinfo was deleted, once the index is refreshed, and still names who refers to it', async () => {
