@@ -1,4 +1,5 @@
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { notImplemented, startFaultProxy } from '../scripts/testbed/fault-proxy';
 import { createBucket, s3Client, uniqueBucketName } from '../scripts/testbed/s3';
 import { addCacheByUrl, expect, profiles, shot, test } from './fixtures';
 
@@ -59,11 +60,25 @@ test('a bucket policy is started from a template, fixed with one click, saved wi
     // The location jumps into the editor, at the finding.
     await mismatch.getByRole('button', { name: /^Go to line \d+, column \d+$/ }).click();
     await expect(editor).toBeFocused();
+    await app.getByRole('button', { name: 'Hide the note about the template' }).click();
+    await app.locator('.policy').evaluate((el) => el.scrollTo(0, 0));
     await shot(app, 'policy-findings');
 
     await mismatch.getByRole('button', { name: /arn:aws:s3:::.*\/\*/ }).click();
     await expect(editor).toContainText(`"arn:aws:s3:::${bucket}/*"`);
     await expect(summary).not.toContainText('error');
+
+    // The simulator follows the editor: anonymous reads are allowed now, writes are not.
+    const simulator = app.getByRole('region', { name: 'Simulator' });
+    const verdict = simulator.getByRole('status', { name: 'Simulation result' });
+    await expect(verdict).toContainText('Allowed');
+    await expect(verdict).toContainText(`arn:aws:s3:::${bucket}/nix-cache-info`);
+    await expect(verdict.getByRole('listitem').filter({ hasText: 'PublicRead' })).toContainText('decides');
+    await simulator.getByLabel('Action').fill('s3:PutObject');
+    await expect(verdict).toContainText('Denied: no statement allows it');
+    await simulator.getByLabel('Action').fill('s3:GetObject');
+    await simulator.scrollIntoViewIfNeeded();
+    await shot(app, 'policy-simulator');
 
     // Save: the diff (all lines new, there was no policy) and a confirmation.
     await app.getByRole('button', { name: 'Save…' }).click();
@@ -108,5 +123,33 @@ test('a bucket policy is started from a template, fixed with one click, saved wi
     expect(receivedFrames.join('\n')).not.toContain(testbed.admin.secretAccessKey);
   } finally {
     s3.destroy();
+  }
+});
+
+test('a provider without a policy API is a state with a way forward, not an error', async ({ app, testbed }) => {
+  const bucket = await createBucket(testbed, uniqueBucketName('e2e-nopolicy'));
+  // RGW behind a proxy that answers every ?policy request as R2 and Garage do.
+  const proxy = await startFaultProxy(testbed.endpoint, { decide: (req) => (/[?&]policy(=|&|$)/.test(req.url ?? '') ? notImplemented : 'pass') });
+  try {
+    await addCacheByUrl(app, 'No policy API', `s3://${bucket}?endpoint=${proxy.endpoint}&scheme=http&profile=${profiles.good}`);
+    await app.getByRole('navigation', { name: 'Cache views' }).getByRole('link', { name: 'Policy' }).click();
+    await expect(app.getByRole('heading', { name: 'This provider has no bucket policy API' })).toBeVisible();
+    await expect(app.getByText(`http://${proxy.endpoint} has no bucket policy API`)).toBeVisible();
+    await expect(app.getByRole('alert')).toHaveCount(0);
+
+    // The uploader's IAM policy, to copy into the provider's console.
+    await app.getByRole('button', { name: /^Uploader's IAM user policy/ }).click();
+    const iam = app.getByRole('dialog', { name: "Uploader's IAM user policy" });
+    await expect(iam.getByLabel('IAM user policy', { exact: true })).toContainText('s3:AbortMultipartUpload');
+    await iam.getByRole('button', { name: 'Done' }).click();
+
+    // A policy can still be written and checked here; it cannot be saved.
+    await app.getByRole('button', { name: 'Check a policy anyway' }).click();
+    await expect(app.getByRole('textbox', { name: `Bucket policy of ${bucket}` })).toBeVisible();
+    await expect(app.getByRole('status').filter({ hasText: 'Checking only' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Save…' })).toBeDisabled();
+    await shot(app, 'policy-unsupported');
+  } finally {
+    await proxy.close();
   }
 });

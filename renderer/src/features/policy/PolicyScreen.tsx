@@ -2,6 +2,8 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { CacheView } from '../../../../shared/api/contract';
 import type { BucketPolicyView } from '../../../../shared/api/contract-policy';
 import type { Finding, Intent, PolicyTemplate } from '../../../../shared/policy/types';
+import { LifecycleRules } from '../bucket/LifecycleRules';
+import { ProbePanel } from '../bucket/ProbePanel';
 import { checkPolicy, templates as policyTemplates } from './engine';
 import { FindingsList } from './FindingsList';
 import { intentLabels } from './findings';
@@ -204,11 +206,14 @@ function PolicyEditing({ cache, bucket, answer }: { cache: CacheView; bucket: st
               onFix={(f) => f.fix && editor.current?.apply(f.fix.edits)}
             />
           </div>
-          <div className="policy__lower">
-            <SimulatorPanel text={text} bucket={bucket} />
-          </div>
         </>
       )}
+      <div className="policy__lower">
+        {editing && <SimulatorPanel text={text} bucket={bucket} />}
+        {/* The probe meets the saved policy; the draft's findings stand in only when that cannot be read. */}
+        <ProbePanel cache={cache} findings={draft.intent === 'public-cache' ? current : undefined} />
+      </div>
+      <LifecycleRules cache={cache} />
 
       {modal?.kind === 'save' && (
         <SaveDialog

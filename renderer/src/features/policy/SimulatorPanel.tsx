@@ -67,11 +67,15 @@ export function SimulatorPanel({ text, bucket }: { text: string; bucket: string 
       <h2 id={`${ids}-title`}>Simulator</h2>
       <p className="field__hint">What this policy decides for one request, by AWS’s evaluation rules. It looks at the editor’s text, saved or not.</p>
       <div className="policy-sim__grid">
-        <label className="field">
-          <span className="field__label">Principal</span>
-          <input className="input input--mono" value={principal} onChange={(e) => setPrincipal(e.target.value)} spellCheck={false} placeholder="anonymous" />
-          <span className="field__hint">anonymous, or an ARN such as arn:aws:iam:::user/uploader</span>
-        </label>
+        <div className="field">
+          <label className="field__label" htmlFor={`${ids}-principal`}>
+            Principal
+          </label>
+          <input id={`${ids}-principal`} className="input input--mono" value={principal} onChange={(e) => setPrincipal(e.target.value)} spellCheck={false} placeholder="anonymous" aria-describedby={`${ids}-principal-hint`} />
+          <span id={`${ids}-principal-hint`} className="field__hint">
+            anonymous, or an ARN such as arn:aws:iam:::user/uploader
+          </span>
+        </div>
         <label className="field">
           <span className="field__label">Action</span>
           <input className="input input--mono" value={action} onChange={(e) => setAction(e.target.value)} list={`${ids}-actions`} spellCheck={false} />
@@ -81,11 +85,15 @@ export function SimulatorPanel({ text, bucket }: { text: string; bucket: string 
             ))}
           </datalist>
         </label>
-        <label className="field">
-          <span className="field__label">Key</span>
-          <input className="input input--mono" value={key} onChange={(e) => setKey(e.target.value)} spellCheck={false} placeholder="nar/….nar.xz" />
-          <span className="field__hint">For object actions; bucket actions ignore it</span>
-        </label>
+        <div className="field">
+          <label className="field__label" htmlFor={`${ids}-key`}>
+            Key
+          </label>
+          <input id={`${ids}-key`} className="input input--mono" value={key} onChange={(e) => setKey(e.target.value)} spellCheck={false} placeholder="nar/….nar.xz" aria-describedby={`${ids}-key-hint`} />
+          <span id={`${ids}-key-hint`} className="field__hint">
+            For object actions; bucket actions ignore it
+          </span>
+        </div>
       </div>
       <fieldset className="policy-sim__context">
         <legend className="field__label">Request context</legend>
