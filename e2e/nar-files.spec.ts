@@ -107,4 +107,6 @@ test('integrity check, download and extraction of a NAR', async ({ app, testbed,
   await expect(app.getByText(`Extracted into ${path.join(folder, baseNameOf(leaf))}`)).toBeVisible();
   expect(await fs.readFile(path.join(folder, baseNameOf(leaf), 'share/data.txt'), 'utf8')).toBe(await fs.readFile(path.join(leaf, 'share/data.txt'), 'utf8'));
   expect(await fs.readlink(path.join(folder, baseNameOf(leaf), 'link'))).toBe('share/data.txt');
+  await app.getByRole('region', { name: 'Download or extract' }).scrollIntoViewIfNeeded();
+  await shot(app, 'nar-save');
 });

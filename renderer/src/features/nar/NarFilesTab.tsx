@@ -109,7 +109,8 @@ function FilesAndPreview({ cache, storePath, entries }: { cache: CacheView; stor
   const cursorAt = visible.indexOf(cursor);
   const rendered = items.some((item) => item.index === cursorAt);
   return (
-    <div className="nar-files__split">
+    // As tall as the open tree (so a small NAR leaves no empty box), between 260 and 460 pixels.
+    <div className="nar-files__split" style={{ height: Math.min(460, Math.max(260, visible.length * rowHeight + 4)) }}>
       <div
         ref={scrollRef}
         className="nar-tree"
