@@ -103,7 +103,7 @@ function buildCache(count: number, dir: string, dataDir: string): CacheConfig {
 }
 
 /** Opening, numbers and plots, timed in this process on the index file. */
-function timeQueries(file: string) {
+async function timeQueries(file: string) {
   const t0 = performance.now();
   const { db } = IndexDb.open(file);
   const first = db.page({ offset: 0, limit: 100, sort: { column: 'name' } });
@@ -117,7 +117,7 @@ function timeQueries(file: string) {
   addedOverTime(db);
   const plots = performance.now() - t2;
   const t3 = performance.now();
-  const { closures } = largestClosuresOf(db, 20);
+  const { closures } = await largestClosuresOf(db, 20);
   const closuresMs = performance.now() - t3;
   db.close();
   return { open, stats, plots, closures: closuresMs, rows: first.total, largest: closures[0] };
@@ -130,14 +130,14 @@ interface Peaks {
   rendererRss: number;
 }
 
-async function measure(count: number): Promise<{ peaks: Record<string, Peaks>; hwm: number; rendererHwm: number; times: ReturnType<typeof timeQueries>; steps: Record<string, number> }> {
+async function measure(count: number): Promise<{ peaks: Record<string, Peaks>; hwm: number; rendererHwm: number; times: Awaited<ReturnType<typeof timeQueries>>; steps: Record<string, number> }> {
   const work = fs.mkdtempSync(path.join(tmpdir(), `narwhal-bench-memory-${count}-`));
   try {
     const dataDir = path.join(work, 'data');
     const dir = path.join(work, 'cache');
     console.log(`${count} paths: writing the cache and its index…`);
     const config = buildCache(count, dir, dataDir);
-    const times = timeQueries(indexFile(dataDir, config));
+    const times = await timeQueries(indexFile(dataDir, config));
 
     // The bundle itself, not bin/narwhal.mjs: that runs the sources through tsx when any source is newer.
     const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', path.join(repo, 'dist/cli/narwhal.mjs'), 'serve', '--port', '0', '--data-dir', dataDir], {

@@ -45,9 +45,9 @@ export class IndexRegistry {
   }
 
   /** The Stats tab's plots (stats.ts). */
-  charts(config: CacheConfig): IndexCharts {
+  async charts(config: CacheConfig): Promise<IndexCharts> {
     const db = this.get(config);
-    const { closures, elapsedMs } = largestClosuresOf(db, 20);
+    const { closures, elapsedMs } = await largestClosuresOf(db, 20);
     return { sizeHistogram: sizeHistogram(db), added: addedOverTime(db), largestClosures: closures, closuresMs: elapsedMs };
   }
 

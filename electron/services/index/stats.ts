@@ -129,24 +129,47 @@ export interface LargestClosure {
   fileBytes: number;
 }
 
-const remembered = new WeakMap<IndexDb, { version: string; k: number; closures: LargestClosure[]; elapsedMs: number }>();
+const remembered = new WeakMap<IndexDb, { version: string; k: number; result: Promise<{ closures: LargestClosure[]; elapsedMs: number }> }>();
+
+/** Rows read per query while loading the graph; between them the main process answers other calls. */
+const loadChunk = 25_000;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The `k` largest closures by NAR bytes, references followed within the index (references the cache
- * lacks add nothing). Remembered per open index until a row is added, replaced or removed.
+ * lacks add nothing). Remembered per open index until a row is added, replaced or removed; calls that
+ * arrive while it is computed share the computation.
+ *
+ * better-sqlite3 is synchronous: a million rows read in one query would hold the main process (and
+ * the table's pages) for seconds. They are read in chunks by rowid, letting other calls in between.
  */
-export function largestClosuresOf(db: IndexDb, k = 20): { closures: LargestClosure[]; elapsedMs: number } {
+export function largestClosuresOf(db: IndexDb, k = 20, options: { chunk?: number } = {}): Promise<{ closures: LargestClosure[]; elapsedMs: number }> {
   const sql = db.connection;
   // INSERT OR REPLACE gives a row a new rowid, so count and the largest rowid change with any write.
   const v = sql.prepare('SELECT count(*) AS n, coalesce(max(rowid), 0) AS r FROM paths').get() as { n: number; r: number };
   const version = `${v.n}:${v.r}`;
   const cached = remembered.get(db);
-  if (cached && cached.version === version && cached.k >= k) return { closures: cached.closures.slice(0, k), elapsedMs: cached.elapsedMs };
+  if (cached && cached.version === version && cached.k >= k) return cached.result.then(({ closures, elapsedMs }) => ({ closures: closures.slice(0, k), elapsedMs }));
+  const result = computeLargestClosures(db, k, options.chunk ?? loadChunk);
+  remembered.set(db, { version, k, result });
+  result.catch(() => remembered.delete(db));
+  return result;
+}
+
+async function computeLargestClosures(db: IndexDb, k: number, chunkSize: number): Promise<{ closures: LargestClosure[]; elapsedMs: number }> {
   const started = performance.now();
-  const rows = sql.prepare('SELECT hash, name, nar_size, file_size, refs FROM paths WHERE error IS NULL').raw().all() as Array<[string, string, number, number | null, string]>;
+  const chunk = db.connection.prepare('SELECT rowid, hash, name, nar_size, file_size, refs FROM paths WHERE rowid > ? AND error IS NULL ORDER BY rowid LIMIT ?').raw();
+  const rows: Array<[number, string, string, number, number | null, string]> = [];
+  for (let after = 0; ; ) {
+    const page = chunk.all(after, chunkSize) as typeof rows;
+    for (const row of page) rows.push(row);
+    if (page.length < chunkSize) break;
+    after = page[page.length - 1]![0];
+    await yieldToOthers();
+  }
   const number = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) number.set(rows[i]![0], i);
-  const nodes = rows.map(([, , narSize, fileSize, refs]) => {
+  for (let i = 0; i < rows.length; i++) number.set(rows[i]![1], i);
+  const nodes = rows.map(([, , , narSize, fileSize, refs]) => {
     const numbers: number[] = [];
     // A JSON array of base names: each starts after a quote with its 32-character hash (a third of
     // the time JSON.parse takes, which matters at a million rows).
@@ -156,8 +179,7 @@ export function largestClosuresOf(db: IndexDb, k = 20): { closures: LargestClosu
     }
     return { narSize, fileSize: fileSize ?? 0, refs: numbers };
   });
-  const closures = largestClosures(closureGraph(nodes), k).map((c) => ({ hash: rows[c.node]![0], name: rows[c.node]![1], paths: c.paths, narBytes: c.narBytes, fileBytes: c.fileBytes }));
-  const elapsedMs = performance.now() - started;
-  remembered.set(db, { version, k, closures, elapsedMs });
-  return { closures, elapsedMs };
+  await yieldToOthers();
+  const closures = largestClosures(closureGraph(nodes), k).map((c) => ({ hash: rows[c.node]![1], name: rows[c.node]![2], paths: c.paths, narBytes: c.narBytes, fileBytes: c.fileBytes }));
+  return { closures, elapsedMs: performance.now() - started };
 }
