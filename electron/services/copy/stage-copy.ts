@@ -58,9 +58,13 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
   const decompressor = createDecompressor(from, { signal });
   let narBytes = 0;
   const countNar = (chunk: Uint8Array) => {
+    if (narBytes > narinfo.narSize) return; // stopped already
     narBytes += chunk.byteLength;
     if (narBytes > narinfo.narSize) {
-      decompressor.destroy(new ApiError('bad-format', `The NAR of ${path} in ${source.description} decompresses to more than its NarSize of ${narinfo.narSize} bytes; stopped there, nothing of this path was copied.`));
+      // Not inside the codec's own 'data' event (the kept-compression path counts there): the codec
+      // still posts to its worker after emitting, and a destroy in between crashed the process.
+      const error = new ApiError('bad-format', `The NAR of ${path} in ${source.description} decompresses to more than its NarSize of ${narinfo.narSize} bytes; stopped there, nothing of this path was copied.`);
+      queueMicrotask(() => decompressor.destroy(error));
       return;
     }
     options.onNarBytes?.(chunk.byteLength);
