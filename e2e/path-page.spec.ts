@@ -77,6 +77,12 @@ test('a closure is walked: tree, keyboard, a reference opened, back, why-chain',
   await expect(libRow).toHaveAttribute('aria-expanded', 'true');
   await expect(tree(app).getByRole('treeitem', { name: nameOf(leaf) })).toHaveCount(2);
   await expect(tree(app).getByText('also above')).toBeVisible();
+  // Left closes it again, Right reopens it.
+  await app.keyboard.press('ArrowLeft');
+  await expect(libRow).toHaveAttribute('aria-expanded', 'false');
+  await expect(tree(app).getByRole('treeitem', { name: nameOf(leaf) })).toHaveCount(1);
+  await app.keyboard.press('ArrowRight');
+  await expect(libRow).toHaveAttribute('aria-expanded', 'true');
 
   // Why is leaf in the closure of top: it refers to it directly.
   const why = app.getByRole('status', { name: 'Why chain' });
@@ -100,6 +106,11 @@ test('a closure is walked: tree, keyboard, a reference opened, back, why-chain',
   await expect(app).toHaveURL(new RegExp(`/paths/${baseNameOf(top)}/closure$`));
   await expect(app.getByRole('heading', { level: 2, name: nameOf(top) })).toBeVisible();
   await expect(tree(app)).toBeVisible();
+  // The tree kept its open rows; Enter on a row opens that path's page.
+  await expect(libRow).toHaveAttribute('aria-expanded', 'true');
+  await libRow.focus();
+  await app.keyboard.press('Enter');
+  await expect(app).toHaveURL(new RegExp(`/paths/${baseNameOf(lib)}$`));
 });
 
 test('a reference whose narinfo was deleted is flagged missing, in the closure and the references', async ({ app, testbed, workDir }) => {
