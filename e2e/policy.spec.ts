@@ -108,6 +108,12 @@ test('a bucket policy is started from a template, fixed with one click, saved wi
     await expect(replace.getByRole('row', { name: 'added: "Sid": "NixCacheRead",' })).toBeVisible();
     await shot(app, 'policy-save-diff');
     await replace.getByRole('button', { name: 'Cancel' }).click();
+    // Another tab and back: the unsaved edit is still there, and still says so.
+    const tabs = app.getByRole('navigation', { name: 'Cache views' });
+    await tabs.getByRole('link', { name: 'Stats' }).click();
+    await tabs.getByRole('link', { name: 'Policy' }).click();
+    await expect(editor).toContainText('"NixCacheRead"');
+    await expect(app.getByRole('status').filter({ hasText: 'Unsaved changes' })).toBeVisible();
     await app.getByRole('button', { name: 'Discard changes' }).click();
     await expect(editor).toContainText('"PublicRead"');
 

@@ -22,11 +22,11 @@ export function FindingsList({
       <header className="policy-findings__header">
         <h2 id="policy-findings-title">Findings</h2>
         <span className="policy-findings__summary" role="status">
-          {findings.length === 0 ? `None for a ${intentLabel}` : summariseFindings(findings)}
+          {findings.length === 0 ? `None for ${intentLabel}` : summariseFindings(findings)}
         </span>
       </header>
       {sorted.length === 0 ? (
-        <p className="policy-findings__empty">The policy is valid JSON, every statement can take effect, and it gives a {intentLabel} what Nix needs.</p>
+        <p className="policy-findings__empty">The policy is valid JSON, every statement can take effect, and it gives {intentLabel} what Nix needs.</p>
       ) : (
         <ul className="policy-findings__list" aria-label="Findings">
           {sorted.map((finding, i) => (

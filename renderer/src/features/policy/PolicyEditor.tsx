@@ -1,44 +1,19 @@
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import type { Diagnostic } from '@codemirror/lint';
 import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
-import type { Text } from '@codemirror/state';
 import { EditorState } from '@codemirror/state';
 import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import type { Ref } from 'react';
 import { useEffect, useImperativeHandle, useRef } from 'react';
-import type { Finding, Severity, TextEdit } from '../../../../shared/policy/types';
+import type { Finding, TextEdit } from '../../../../shared/policy/types';
+import { toDiagnostics } from './diagnostics';
 import { policyEditorTheme } from './editor-theme';
 
 /** What the screen may do to the editor: jump to a finding, apply a fix (undoable, like typing). */
 export interface PolicyEditorHandle {
   select(offset: number, length: number): void;
   apply(edits: readonly TextEdit[]): void;
-}
-
-const lintSeverity: Record<Severity, Diagnostic['severity']> = { error: 'error', security: 'error', warning: 'warning', suggestion: 'info' };
-
-function toDiagnostics(findings: readonly Finding[], doc: Text, apply: (edits: readonly TextEdit[]) => void): Diagnostic[] {
-  const docLength = doc.length;
-  return findings.map((finding) => {
-    const from = Math.min(Math.max(0, finding.offset), docLength);
-    let to = Math.min(docLength, from + Math.max(0, finding.length));
-    // A finding about a whole statement or array is underlined on its first line only: a block of
-    // wavy lines would bury the findings inside it.
-    const firstLineEnd = doc.lineAt(from).to;
-    if (to > firstLineEnd) to = Math.max(firstLineEnd, Math.min(docLength, from + 1));
-    const fix = finding.fix;
-    return {
-      from,
-      to,
-      severity: lintSeverity[finding.severity],
-      markClass: `policy-mark--${finding.severity}`,
-      source: finding.severity === 'security' ? 'security' : undefined,
-      message: finding.message,
-      ...(fix ? { actions: [{ name: fix.title, apply: () => apply(fix.edits) }] } : {}),
-    };
-  });
 }
 
 /**

@@ -201,7 +201,7 @@ function PolicyEditing({ cache, bucket, answer }: { cache: CacheView; bucket: st
             </div>
             <FindingsList
               findings={current}
-              intentLabel={intentLabels[draft.intent].label}
+              intentLabel={intentLabels[draft.intent].withArticle}
               onJump={(f) => editor.current?.select(f.offset, f.length)}
               onFix={(f) => f.fix && editor.current?.apply(f.fix.edits)}
             />

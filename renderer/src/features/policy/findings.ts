@@ -22,8 +22,8 @@ export function summariseFindings(findings: readonly Finding[]): string {
 /** Whether saving should ask twice: the policy will not work as written, or opens the bucket too far. */
 export const isBlocking = (f: Finding) => f.severity === 'error' || f.severity === 'security';
 
-export const intentLabels: Record<Intent, { label: string; hint: string }> = {
-  'public-cache': { label: 'public cache', hint: 'Anyone may read nix-cache-info, narinfos and NARs; nobody but you writes.' },
-  'private-cache': { label: 'private cache', hint: 'Only the principal below reads; nothing is public.' },
-  uploader: { label: 'uploader', hint: 'The principal below runs nix copy --to: it needs the seven actions of an upload.' },
+export const intentLabels: Record<Intent, { label: string; withArticle: string; hint: string }> = {
+  'public-cache': { label: 'public cache', withArticle: 'a public cache', hint: 'Anyone may read nix-cache-info, narinfos and NARs; nobody but you writes.' },
+  'private-cache': { label: 'private cache', withArticle: 'a private cache', hint: 'Only the principal below reads; nothing is public.' },
+  uploader: { label: 'uploader', withArticle: 'an uploader', hint: 'The principal below runs nix copy --to: it needs the seven actions of an upload.' },
 };
