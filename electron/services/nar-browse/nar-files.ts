@@ -128,7 +128,7 @@ export async function narFiles(store: CacheStore, narinfo: Narinfo, options: { s
     if (e instanceof NarError) throw new ApiError('bad-format', `The NAR of ${narinfo.storePath} (${narinfo.url}) is not a valid NAR: ${e.message}`);
     throw e;
   } finally {
-    await nar.chunks.return(undefined);
+    await nar.close();
   }
 }
 

@@ -99,6 +99,6 @@ export async function previewNarFile(store: CacheStore, narinfo: Narinfo, file: 
     if (e instanceof NarError) throw new ApiError('bad-format', `The NAR of ${narinfo.storePath} (${narinfo.url}) is not a valid NAR: ${e.message}`);
     throw e;
   } finally {
-    await nar.chunks.return(undefined);
+    await nar.close();
   }
 }

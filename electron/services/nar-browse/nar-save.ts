@@ -89,7 +89,11 @@ export async function saveFromCache(store: CacheStore, narinfo: Narinfo, options
       await pipeline(count(log.chunks), createWriteStream(temp, { flags: 'wx', mode: 0o644 }), { signal });
     } else {
       const nar = options.what === 'nar' ? await openNar(store, narinfo, { signal }) : await openStoredFile(store, narinfo, { signal });
-      await pipeline(count(nar.chunks), createWriteStream(temp, { flags: 'wx', mode: 0o644 }), { signal });
+      try {
+        await pipeline(count(nar.chunks), createWriteStream(temp, { flags: 'wx', mode: 0o644 }), { signal });
+      } finally {
+        await nar.close();
+      }
       const digests = nar.digests();
       const problems = narProblems(options.what === 'nar' ? narChecks(narinfo, digests.nar) : fileChecks(narinfo, digests.file));
       if (problems.length) {
@@ -132,7 +136,7 @@ export async function extractFromCache(
     if (e instanceof NarExtractError) throw new ApiError(e.cause instanceof NarError ? 'bad-format' : 'conflict', e.message);
     throw e;
   } finally {
-    await nar.chunks.return(undefined);
+    await nar.close();
   }
   const problems = narProblems(narChecks(narinfo, nar.digests().nar));
   if (problems.length) {

@@ -14,8 +14,10 @@ import { CodecError, decompressStream } from './decompress-stream';
 export interface OpenedNar {
   /** The NAR's bytes; read them once. */
   chunks: AsyncGenerator<Uint8Array>;
-  /** What the compressed file and the NAR were; resolves once `chunks` has been read to its end. */
+  /** What the compressed file and the NAR were; known once `chunks` has been read to its end. */
   digests(): { file: Digest; nar: Digest };
+  /** Ends the download if `chunks` was not read to its end (or not read at all). */
+  close(): Promise<void>;
 }
 
 /** The narinfo's Compression, if Narwhal reads it, and its URL, if it is inside the cache. */
@@ -97,11 +99,18 @@ export async function openNar(
       if (!complete) stop.abort(new Error('stopped reading'));
     }
   }
+  const reader = chunks();
   return {
-    chunks: chunks(),
+    chunks: reader,
     digests: () => {
       if (!complete) throw new Error('the NAR was not read to its end');
       return { file: file.digest(), nar: nar.digest() };
+    },
+    close: async () => {
+      await reader.return(undefined);
+      // A reader never started has no finally to run: stop the download here.
+      options.signal?.removeEventListener('abort', onAbort);
+      if (!complete) stop.abort(new Error('stopped reading'));
     },
   };
 }
@@ -112,11 +121,35 @@ export async function openNar(
  */
 export async function openStoredFile(store: CacheStore, narinfo: Narinfo, options: { signal?: AbortSignal } = {}): Promise<OpenedNar> {
   narCompression(store, narinfo);
-  const body = await store.getStream(narinfo.url, { signal: options.signal });
-  if (!body) throw new ApiError('not-found', `${store.description} has the narinfo of ${narinfo.storePath} but not its NAR ${narinfo.url}.`);
-  const file = new Counter();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal!.reason);
+  options.signal?.throwIfAborted();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const release = () => {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!complete) stop.abort(new Error('stopped reading'));
+  };
   let complete = false;
+  let body: AsyncIterable<Uint8Array> | null;
+  try {
+    body = await store.getStream(narinfo.url, { signal: stop.signal });
+  } catch (e) {
+    release();
+    throw e;
+  }
+  if (!body) {
+    release();
+    throw new ApiError('not-found', `${store.description} has the narinfo of ${narinfo.storePath} but not its NAR ${narinfo.url}.`);
+  }
+  const file = new Counter();
   async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* checked();
+    } finally {
+      release();
+    }
+  }
+  async function* checked(): AsyncGenerator<Uint8Array> {
     for await (const chunk of body!) {
       if (narinfo.fileSize !== undefined && file.size + chunk.length > narinfo.fileSize) {
         throw new ApiError('bad-format', `The NAR file of ${narinfo.storePath} in ${store.description} (${narinfo.url}) is longer than its FileSize of ${narinfo.fileSize} bytes; stopped there.`);
@@ -126,12 +159,17 @@ export async function openStoredFile(store: CacheStore, narinfo: Narinfo, option
     }
     complete = true;
   }
+  const reader = chunks();
   return {
-    chunks: chunks(),
+    chunks: reader,
     digests: () => {
       if (!complete) throw new Error('the NAR file was not read to its end');
       const digest = file.digest();
       return { file: digest, nar: digest };
+    },
+    close: async () => {
+      await reader.return(undefined);
+      release();
     },
   };
 }
