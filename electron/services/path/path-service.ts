@@ -44,7 +44,7 @@ export async function readPathInfo(source: PathSource, pathArg: string, trustedK
     readError = e.message;
   }
 
-  const referrers = readReferrers(source, hash);
+  const referrers = await readReferrers(source, hash, signal);
   if (text === null) {
     const report = signatureReport({ references: [], sigs: [] }, trustedKeys);
     return {
@@ -106,10 +106,10 @@ async function lookUpReferences(store: CacheStore, self: string, references: rea
   );
 }
 
-function readReferrers(source: PathSource, hash: string): PathInfoView['referrers'] {
+async function readReferrers(source: PathSource, hash: string, signal?: AbortSignal): Promise<PathInfoView['referrers']> {
   if (!source.index) return { available: false, reason: source.noIndexReason ?? 'This cache has no index.', total: 0, paths: [] };
   const refreshedAt = source.index.getMeta('refreshed_at');
-  const found = source.referrers.referrersOf(source.index, hash, maxReferrersShown);
+  const found = await source.referrers.referrersOf(source.index, hash, maxReferrersShown, signal);
   return { available: true, ...found, ...(refreshedAt ? { refreshedAt } : {}) };
 }
 

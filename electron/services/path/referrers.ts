@@ -7,24 +7,36 @@ export interface Referrers {
   paths: Array<{ hash: string; basename: string }>;
 }
 
+/** Rows scanned per step; between steps the event loop runs (other calls, IPC), so a big index does not freeze the main process. */
+const defaultRowsPerStep = 10_000;
+
 /**
  * "Which paths of this cache refer to X" over a cache's index. The index keeps References as a JSON
- * array of base names per row, so a referrer is a row whose array text contains `"<hash>-`: one scan of
- * the table, a few tens of milliseconds for 100 000 rows, and no schema of its own to keep in step.
- * It reads through its own read-only connection to the index file (WAL lets it read while a refresh
- * writes), so the index's own connection and schema stay as they are.
+ * array of base names per row, so a referrer is a row whose array text contains `"<hash>-`: a scan of
+ * the table (about 0.3 s for 100 000 rows), in steps of rowids so the main process stays responsive,
+ * and no schema of its own to keep in step. It reads through its own read-only connection to the
+ * index file (WAL lets it read while a refresh writes), so the index's own connection and schema stay
+ * as they are.
  */
 export class ReferrerQueries {
   private readonly connections = new Map<string, Database>();
 
-  referrersOf(index: IndexDb, hash: string, limit: number): Referrers {
+  constructor(private readonly rowsPerStep = defaultRowsPerStep) {}
+
+  async referrersOf(index: IndexDb, hash: string, limit: number, signal?: AbortSignal): Promise<Referrers> {
     const db = this.connection(index.file);
     const needle = `"${hash}-`;
+    const maxRowid = (db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM paths').get() as { n: number }).n;
     // A path that refers to itself is not its own referrer.
-    const where = "error IS NULL AND hash <> @hash AND instr(refs, @needle) > 0";
-    const total = (db.prepare(`SELECT count(*) AS n FROM paths WHERE ${where}`).get({ hash, needle }) as { n: number }).n;
-    const rows = db.prepare(`SELECT hash, store_path FROM paths WHERE ${where} ORDER BY name, hash LIMIT @limit`).all({ hash, needle, limit }) as Array<{ hash: string; store_path: string }>;
-    return { total, paths: rows.map((r) => ({ hash: r.hash, basename: r.store_path.slice(r.store_path.lastIndexOf('/') + 1) })) };
+    const step = db.prepare('SELECT hash, name, store_path FROM paths WHERE rowid > @from AND rowid <= @to AND error IS NULL AND hash <> @hash AND instr(refs, @needle) > 0');
+    const found: Array<{ hash: string; name: string; store_path: string }> = [];
+    for (let from = 0; from < maxRowid; from += this.rowsPerStep) {
+      signal?.throwIfAborted();
+      found.push(...(step.all({ from, to: from + this.rowsPerStep, hash, needle }) as typeof found));
+      if (from + this.rowsPerStep < maxRowid) await new Promise((resolve) => setImmediate(resolve));
+    }
+    found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.hash < b.hash ? -1 : 1));
+    return { total: found.length, paths: found.slice(0, limit).map((r) => ({ hash: r.hash, basename: r.store_path.slice(r.store_path.lastIndexOf('/') + 1) })) };
   }
 
   private connection(file: string): Database {
