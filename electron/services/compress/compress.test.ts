@@ -141,6 +141,15 @@ describe('createDecompressor', { timeout: 30_000 }, () => {
     });
   }
 
+  it('a stream destroyed by its own data listener stops quietly (no credit posted to a worker it gave back)', async () => {
+    const d = createDecompressor('zstd', { pool });
+    const closed = new Promise((resolve) => d.on('close', resolve));
+    d.on('data', () => d.destroy());
+    d.end(tool(REFERENCE.zstd.compress, sample(4 << 20)));
+    await closed; // before the fix: an uncaught TypeError from inside the 'data' event
+    await expect(d.digests).rejects.toThrow();
+  });
+
   it('fails with the method named when the bytes are not what it expects', async () => {
     for (const method of ['xz', 'zstd', 'bzip2', 'gzip'] as const) {
       const d = createDecompressor(method, { pool });

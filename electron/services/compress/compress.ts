@@ -341,7 +341,9 @@ class WorkerCodec extends Transform implements CodecStream {
       }
       case 'data': {
         const chunk = Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength);
-        if (this.push(chunk)) this.worker!.postMessage({ t: 'credit', job: this.job });
+        // push() runs 'data' listeners at once, and one may destroy this stream (a copy that stops a
+        // NAR at its NarSize): the worker is gone then, and nobody wants more output.
+        if (this.push(chunk)) this.worker?.postMessage({ t: 'credit', job: this.job });
         else this.owedCredits++;
         return;
       }
