@@ -40,7 +40,7 @@ export function fastTmpRoot(): string {
  * only the narinfos). The first `broken` of them (by creation) have a narinfo that does not parse, to
  * show per-row errors. Names are `<prefix>-<n>`.
  */
-export function writeSyntheticCache(dir: string, count: number, opts: { broken?: number; prefix?: string } = {}): SyntheticCache {
+export function writeSyntheticCache(dir: string, count: number, opts: { broken?: number; prefix?: string; signedBy?: string } = {}): SyntheticCache {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'nix-cache-info'), 'StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n');
 
@@ -53,10 +53,12 @@ export function writeSyntheticCache(dir: string, count: number, opts: { broken?:
   const broken = paths.slice(0, opts.broken ?? 0).map((p) => p.hash);
 
   paths.forEach((p, i) => {
-    const text =
+    let text =
       i < broken.length
         ? `StorePath: /nix/store/${p.hash}-${p.name}\nURL: nar/${pool[i % 256]}.nar.xz\n`
         : `StorePath: /nix/store/${p.hash}-${p.name}\nURL: nar/${pool[i % 256]}.nar.xz\nCompression: xz\nFileHash: sha256:${pool[(i + 1) % 256]}\nFileSize: ${1000 + (i % 9000)}\nNarHash: sha256:${pool[(i + 2) % 256]}\nNarSize: ${4000 + (i % 90000)}\nReferences: \n`;
+    // With `signedBy`, nine in ten carry a Sig line of that key name (a made-up signature: what is shown is who signed).
+    if (opts.signedBy && i >= broken.length && i % 10 !== 9) text += `Sig: ${opts.signedBy}:${pool[(i + 3) % 256]!.slice(0, 43)}${pool[(i + 4) % 256]!.slice(0, 43)}==\n`;
     // Synchronous on purpose: for many tiny files it is several times faster than queueing promises.
     writeFileSync(path.join(dir, `${p.hash}.narinfo`), text);
   });

@@ -50,10 +50,10 @@ function IndexBrowser({ cache }: { cache: CacheView }) {
   const [range, setRange] = useState({ first: 0, last: 40 });
   const [signing, setSigning] = useState(false);
 
-  const rows = useIndexRows({ cacheId: cache.id, filter: view.filter, sort: view.sort, generation: refresh.generation }, range);
+  const rows = useIndexRows({ cacheId: cache.id, storeUrl: cache.storeUrl, filter: view.filter, sort: view.sort, generation: refresh.generation }, range);
   // How many paths there are at all, for "12 of 100,000 paths".
   const all = useQuery({
-    queryKey: ['index-total', cache.id, refresh.generation],
+    queryKey: ['index-total', cache.id, cache.storeUrl, refresh.generation],
     queryFn: ({ signal }) => api.index.page({ cacheId: cache.id, offset: 0, limit: 1 }, { signal }),
     placeholderData: (previous) => previous,
   });

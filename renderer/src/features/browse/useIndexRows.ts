@@ -18,13 +18,15 @@ export interface RowsState {
 
 interface Query {
   cacheId: string;
+  /** What the cache is: an edited connection is another index under the same id. */
+  storeUrl: string;
   filter: string;
   sort: TableSort;
   /** Bumped when the index changed under the same filter and sort (a refresh read narinfos). */
   generation: number;
 }
 
-const keyOf = (q: Query) => JSON.stringify([q.cacheId, q.filter.trim(), q.sort.column, q.sort.descending, q.generation]);
+const keyOf = (q: Query) => JSON.stringify([q.cacheId, q.storeUrl, q.filter.trim(), q.sort.column, q.sort.descending, q.generation]);
 
 /**
  * The rows of the table that are on screen, read from the index in blocks as they come into view.
@@ -87,6 +89,6 @@ export function useIndexRows(query: Query, visible: { first: number; last: numbe
 
   const rowAt = (index: number): IndexRow | undefined => state.blocks.get(Math.floor(index / blockSize))?.[index % blockSize];
   // The filter the rows on screen answer (what the e2e timing of a keystroke waits for).
-  const shownFilter = state.key ? (JSON.parse(state.key) as [string, string])[1] : undefined;
+  const shownFilter = state.key ? (JSON.parse(state.key) as string[])[2] : undefined;
   return { ...state, current: state.key === key, shownFilter, rowAt };
 }
