@@ -1,4 +1,4 @@
-import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { notImplemented, startFaultProxy } from '../scripts/testbed/fault-proxy';
 import { createBucket, s3Client, uniqueBucketName } from '../scripts/testbed/s3';
 import { addCacheByUrl, expect, profiles, shot, test } from './fixtures';
@@ -114,8 +114,16 @@ test('a bucket policy is started from a template, fixed with one click, saved wi
     await tabs.getByRole('link', { name: 'Policy' }).click();
     await expect(editor).toContainText('"NixCacheRead"');
     await expect(app.getByRole('status').filter({ hasText: 'Unsaved changes' })).toBeVisible();
-    await app.getByRole('button', { name: 'Discard changes' }).click();
-    await expect(editor).toContainText('"PublicRead"');
+
+    // Meanwhile someone else changes the policy: the save is refused, and the diff then shows theirs.
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: saved!.replace('"PublicRead"', '"SomeoneElse"') }));
+    await app.keyboard.press('ControlOrMeta+S');
+    await replace.getByRole('button', { name: 'Save policy' }).click();
+    await expect(replace.getByRole('alert')).toContainText(`The policy of bucket "${bucket}" changed since it was read`);
+    await expect(replace.getByRole('row', { name: 'removed: "Sid": "SomeoneElse",' })).toBeVisible();
+    await replace.getByRole('button', { name: 'Save policy' }).click();
+    await expect(replace).toBeHidden();
+    expect(JSON.parse((await bucketPolicy())!)).toMatchObject({ Statement: [{ Sid: 'NixCacheRead' }] });
 
     // Delete, after a confirmation: the bucket has no policy again.
     await app.getByRole('button', { name: 'Delete policy…' }).click();

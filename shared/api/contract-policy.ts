@@ -26,8 +26,17 @@ export type BucketPolicyView = z.output<typeof bucketPolicySchema>;
 
 export const policyContract = {
   get: call(cacheRef, bucketPolicySchema),
-  /** Replaces the bucket's policy; a refusal carries the server's reason. */
-  put: call(cacheRef.extend({ text: z.string().max(maxPolicyChars, `A bucket policy is at most ${maxPolicyChars} characters here (AWS allows 20 KiB).`) }), z.void()),
+  /**
+   * Replaces the bucket's policy; a refusal carries the server's reason. With `previous` (the text
+   * `get` gave, null for none) a policy someone changed meanwhile is not overwritten: `conflict`.
+   */
+  put: call(
+    cacheRef.extend({
+      text: z.string().max(maxPolicyChars, `A bucket policy is at most ${maxPolicyChars} characters here (AWS allows 20 KiB).`),
+      previous: z.string().max(maxPolicyChars).nullable().optional(),
+    }),
+    z.void(),
+  ),
   /** Removes the bucket's policy; removing none is not an error. */
   delete: call(cacheRef, z.void()),
 } as const;

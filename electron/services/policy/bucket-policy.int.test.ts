@@ -46,6 +46,25 @@ describe('bucket policy against RGW', () => {
     await deleteBucketPolicy(c, env, fast);
   });
 
+  it('refuses to overwrite a policy someone changed since it was read', async () => {
+    const b = await createBucket(rgw, uniqueBucketName('policy-race'));
+    const c = config(b);
+    // Written against "none", which is true: accepted.
+    await writeBucketPolicy(c, env, publicRead(b), { ...fast, previous: null });
+    // Another "none"-based write now finds a policy: refused, and the policy stays.
+    await expect(writeBucketPolicy(c, env, publicRead(b).replace('PublicRead', 'Mine'), { ...fast, previous: null })).rejects.toMatchObject({
+      code: 'conflict',
+      message: `The policy of bucket "${b}" changed since it was read (it is another policy now); reload it and make the change again.`,
+    });
+    // Against the policy as read (the server's layout may differ: the same JSON is the same policy).
+    const read = (await readBucketPolicy(c, env, fast)) as { text: string };
+    await writeBucketPolicy(c, env, publicRead(b).replace('PublicRead', 'Second'), { ...fast, previous: JSON.stringify(JSON.parse(read.text)) });
+    await expect(writeBucketPolicy(c, env, publicRead(b), { ...fast, previous: read.text })).rejects.toMatchObject({ code: 'conflict' });
+    await deleteBucketPolicy(c, env, fast);
+    await expect(writeBucketPolicy(c, env, publicRead(b), { ...fast, previous: read.text })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('(it has none now)') });
+    expect(await readBucketPolicy(c, env, fast)).toEqual({ state: 'none' });
+  });
+
   it("shows the server's reason when it refuses a policy", async () => {
     const bad = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::*', Condition: { NoSuchOperator: { 'aws:SourceIp': '10.0.0.0/8' } } }] });
     // RGW refuses it with a bare InvalidArgument.

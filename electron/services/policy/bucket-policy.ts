@@ -81,25 +81,56 @@ async function withStore<T>(config: S3Config, env: NodeJS.ProcessEnv, options: B
   }
 }
 
+async function readWith(store: S3Store, options: BucketPolicyOptions): Promise<BucketPolicyState> {
+  try {
+    const out = await store.request(new GetBucketPolicyCommand({ Bucket: store.bucket }), options);
+    // Some servers answer 200 with an empty body where others say NoSuchBucketPolicy.
+    return out.Policy?.trim() ? { state: 'policy', text: out.Policy } : { state: 'none' };
+  } catch (e) {
+    if (sdkError(e).name === 'NoSuchBucketPolicy') return { state: 'none' };
+    if (isUnsupported(e)) return { state: 'unsupported', message: unsupportedMessage(store) };
+    throw policyError(store, e, 'read');
+  }
+}
+
 /** Reads the bucket's policy. */
 export function readBucketPolicy(config: S3Config, env: NodeJS.ProcessEnv = process.env, options: BucketPolicyOptions = {}): Promise<BucketPolicyState> {
-  return withStore(config, env, options, async (store) => {
-    try {
-      const out = await store.request(new GetBucketPolicyCommand({ Bucket: store.bucket }), options);
-      // Some servers answer 200 with an empty body where others say NoSuchBucketPolicy.
-      return out.Policy?.trim() ? { state: 'policy', text: out.Policy } : { state: 'none' };
-    } catch (e) {
-      if (sdkError(e).name === 'NoSuchBucketPolicy') return { state: 'none' };
-      if (isUnsupported(e)) return { state: 'unsupported', message: unsupportedMessage(store) };
-      throw policyError(store, e, 'read');
-    }
-  });
+  return withStore(config, env, options, (store) => readWith(store, options));
+}
+
+/** Whether two policy texts are the same JSON document (servers may re-format what they store). */
+function sameDocument(a: string, b: string): boolean {
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return a === b;
+  }
+}
+
+export interface WritePolicyOptions extends BucketPolicyOptions {
+  /**
+   * The policy the change was made against (null: none), as `readBucketPolicy` gave it. When the
+   * bucket's policy is something else by now (someone saved meanwhile), the write is refused rather
+   * than silently undoing their change. S3 has no conditional PutBucketPolicy, so a write in the
+   * moment between this check and the put can still be lost.
+   */
+  previous?: string | null;
 }
 
 /** Replaces the bucket's policy with `text` (JSON; the server validates it and says why it refuses one). */
-export async function writeBucketPolicy(config: S3Config, env: NodeJS.ProcessEnv, text: string, options: BucketPolicyOptions = {}): Promise<void> {
+export async function writeBucketPolicy(config: S3Config, env: NodeJS.ProcessEnv, text: string, options: WritePolicyOptions = {}): Promise<void> {
   assertJson(text, config.bucket);
   await withStore(config, env, options, async (store) => {
+    if (options.previous !== undefined) {
+      const now = await readWith(store, options);
+      const changed = options.previous === null ? now.state === 'policy' : now.state !== 'policy' || !sameDocument(now.text, options.previous);
+      if (changed && now.state !== 'unsupported') {
+        throw new ApiError(
+          'conflict',
+          `The policy of bucket "${store.bucket}" changed since it was read (${now.state === 'policy' ? 'it is another policy now' : 'it has none now'}); reload it and make the change again.`,
+        );
+      }
+    }
     try {
       await store.request(new PutBucketPolicyCommand({ Bucket: store.bucket, Policy: text }), options);
     } catch (e) {

@@ -18,7 +18,7 @@ function s3ConfigOf(caches: CacheService, cacheId: string): S3Config {
 export function policyApi(caches: CacheService, env: NodeJS.ProcessEnv): ImplOf<NarwhalContract>['policy'] {
   return {
     get: async ({ cacheId }, { signal }) => readBucketPolicy(s3ConfigOf(caches, cacheId), env, { signal }),
-    put: async ({ cacheId, text }, { signal }) => writeBucketPolicy(s3ConfigOf(caches, cacheId), env, text, { signal }),
+    put: async ({ cacheId, text, previous }, { signal }) => writeBucketPolicy(s3ConfigOf(caches, cacheId), env, text, { signal, previous }),
     delete: async ({ cacheId }, { signal }) => deleteBucketPolicy(s3ConfigOf(caches, cacheId), env, { signal }),
   };
 }

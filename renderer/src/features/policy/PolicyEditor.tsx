@@ -2,13 +2,16 @@ import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { Annotation, EditorState } from '@codemirror/state';
 import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import type { Ref } from 'react';
 import { useEffect, useImperativeHandle, useRef } from 'react';
 import type { Finding, TextEdit } from '../../../../shared/policy/types';
 import { toDiagnostics } from './diagnostics';
 import { policyEditorTheme } from './editor-theme';
+
+/** Marks a document replaced from above (a template, a reload, a discard): not the user's edit. */
+const fromProps = Annotation.define<boolean>();
 
 /** What the screen may do to the editor: jump to a finding, apply a fix (undoable, like typing). */
 export interface PolicyEditorHandle {
@@ -85,7 +88,8 @@ export function PolicyEditor({
           EditorState.tabSize.of(2),
           EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true' }),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) onChangeRef.current(update.state.doc.toString());
+            // Echoing a replacement from above would turn "the bucket's policy" into an edit of it.
+            if (update.docChanged && !update.transactions.some((tr) => tr.annotation(fromProps))) onChangeRef.current(update.state.doc.toString());
           }),
         ],
       }),
@@ -101,7 +105,7 @@ export function PolicyEditor({
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: fromProps.of(true) });
   }, [value]);
 
   useEffect(() => {

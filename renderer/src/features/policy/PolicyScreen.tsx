@@ -113,16 +113,22 @@ function PolicyEditing({ cache, bucket, answer }: { cache: CacheView; bucket: st
     setModal({ kind: 'save' });
   };
 
+  // Ctrl+S (⌘S) anywhere on this tab saves, as in an editor, instead of the browser's "Save page".
+  const onSaveKey = useRef(openSave);
+  onSaveKey.current = modal ? () => {} : openSave;
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        onSaveKey.current();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
   return (
-    <div
-      className="policy"
-      onKeyDown={(e) => {
-        if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-          e.preventDefault();
-          openSave();
-        }
-      }}
-    >
+    <div className="policy">
       <div className="policy__toolbar" role="toolbar" aria-label="Policy">
         <IntentPicker intent={draft.intent} onChange={(intent) => update(cache.id, { intent })} />
         {draft.intent !== 'public-cache' && (
@@ -225,7 +231,7 @@ function PolicyEditing({ cache, bucket, answer }: { cache: CacheView; bucket: st
           error={save.error?.message}
           onClose={() => setModal(null)}
           onSave={() =>
-            save.mutate(text, {
+            save.mutate({ text, previous: answer.state === 'policy' ? answer.text : null }, {
               onSuccess: () => {
                 discardText(cache.id);
                 setInserted(null);

@@ -17,8 +17,10 @@ export function useBucketPolicy(cache: CacheView) {
 export function useSavePolicy(cache: CacheView) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (text: string) => api.policy.put({ cacheId: cache.id, text }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: policyQueries.policy(cache.id) }),
+    /** `previous`: the policy as read (null: none), so a change someone saved meanwhile is not overwritten. */
+    mutationFn: ({ text, previous }: { text: string; previous: string | null }) => api.policy.put({ cacheId: cache.id, text, previous }),
+    // Also after a refusal: on a conflict the save dialog's diff then shows the bucket's policy as it is now.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: policyQueries.policy(cache.id) }),
   });
 }
 
