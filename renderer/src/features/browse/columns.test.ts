@@ -21,6 +21,7 @@ describe('table cells', () => {
     expect(signatureText({ signers: ['a-1', 'b-2'] })).toBe('signed by a-1, b-2');
     const broken: IndexRow = { hash: row.hash, references: 0, signers: [], error: 'NarHash missing' };
     expect(cellText(broken, 'name')).toBe('NarHash missing');
+    expect(cellText({ ...broken, error: `${row.hash}.narinfo: line 2: NarHash missing` }, 'name')).toBe('line 2: NarHash missing');
     expect(['narSize', 'fileSize', 'compression', 'references', 'signatures'].map((c) => cellText(broken, c as never))).toEqual(['—', '—', '—', '—', '—']);
     expect(baseNameOf(broken)).toBe(row.hash);
     expect(formatModified(undefined)).toBe('—');

@@ -48,7 +48,8 @@ export function formatModified(ms: number | undefined): string {
 export function cellText(row: IndexRow, column: IndexSortColumn): string {
   switch (column) {
     case 'name':
-      return row.name ?? row.error ?? '';
+      // The hash has its own column: the reason alone, without the file name it starts with.
+      return row.name ?? row.error?.replace(/^[0-9a-df-np-sv-z]{32}\.narinfo:?\s*/, '') ?? '';
     case 'hash':
       return row.hash;
     case 'narSize':
