@@ -11,7 +11,7 @@ describe('policy API', () => {
     const caches = new CacheService({ dataDir });
     await caches.start();
     const folder = caches.list().caches[0]!;
-    const http = await caches.add('Public mirror', { kind: 'http', url: 'https://cache.example.org' });
+    const http = await caches.add('Public mirror', { kind: 'http', url: 'https://cache.example.org', settings: [] });
     const api = policyApi(caches, {});
     const context = { signal: new AbortController().signal };
     await expect(api.get({ cacheId: folder.id }, context)).rejects.toMatchObject({ code: 'invalid-input', message: `${folder.name} is a folder cache: bucket policies belong to S3 buckets.` });
