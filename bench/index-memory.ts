@@ -231,7 +231,7 @@ async function measure(count: number): Promise<{ peaks: Record<string, Peaks>; h
       await dialog.getByRole('button', { name: 'Add cache' }).click();
       await page.getByRole('status', { name: 'Path count' }).filter({ hasText: `${total} paths` }).waitFor({ timeout: 600_000 });
       // The refresh the table started (a listing of every file, nothing to read) ends.
-      await page.waitForFunction(() => !document.querySelector('[role="progressbar"]'), undefined, { timeout: 600_000, polling: 500 });
+      await page.locator('[role="progressbar"]').first().waitFor({ state: 'detached', timeout: 600_000 });
     });
     await step('filter', async () => {
       await page.getByRole('searchbox', { name: 'Filter paths' }).fill('python3-2.1');
