@@ -144,22 +144,31 @@ export type IndexStats = z.output<typeof indexStatsSchema>;
 
 export const indexRefreshProgressSchema = z.object({
   phase: z.enum(['listing', 'reading']),
+  /** narinfo keys listed so far. */
   listed: z.number().int(),
+  /** New or changed narinfos to read (known once the listing is complete). */
   toRead: z.number().int(),
+  /** narinfos read so far. */
   read: z.number().int(),
+  /** narinfos read that could not be used (they become rows with their error). */
   errors: z.number().int(),
 });
 
 export const indexRefreshSummarySchema = z.object({
+  /** narinfo keys in the cache. */
   total: z.number().int(),
   added: z.number().int(),
   changed: z.number().int(),
   removed: z.number().int(),
   unchanged: z.number().int(),
+  /** narinfos read (GETs). */
   read: z.number().int(),
+  /** Rows with an error, in the whole index. */
   errors: z.number().int(),
   elapsedMs: z.number(),
 });
+export type IndexRefreshProgress = z.output<typeof indexRefreshProgressSchema>;
+export type IndexRefreshSummary = z.output<typeof indexRefreshSummarySchema>;
 
 const jobRef = z.object({ jobId: jobIdSchema });
 

@@ -1,3 +1,4 @@
+import type { IndexRefreshProgress, IndexRefreshSummary } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import { hashToNix32 } from '../../../shared/nix/hash';
 import { NIX32_ALPHABET } from '../../../shared/nix/nix32';
@@ -11,31 +12,9 @@ import { listNarObjects, saveNarObjects } from './nar-objects';
 
 const narinfoKey = /^([0-9a-df-np-sv-z]{32})\.narinfo$/;
 
-export interface RefreshProgress {
-  phase: 'listing' | 'reading';
-  /** narinfo keys listed so far. */
-  listed: number;
-  /** New or changed narinfos to read (known once the listing is complete). */
-  toRead: number;
-  /** narinfos read so far. */
-  read: number;
-  /** narinfos read that could not be used (they become rows with their error). */
-  errors: number;
-}
-
-export interface RefreshSummary {
-  /** narinfo keys in the cache. */
-  total: number;
-  added: number;
-  changed: number;
-  removed: number;
-  unchanged: number;
-  /** narinfos read (GETs). */
-  read: number;
-  /** Rows with an error, in the whole index. */
-  errors: number;
-  elapsedMs: number;
-}
+/** What a refresh reports as it goes, and when it ends: the `index.refresh` job's types. */
+export type RefreshProgress = IndexRefreshProgress;
+export type RefreshSummary = IndexRefreshSummary;
 
 export interface RefreshOptions {
   signal?: AbortSignal;

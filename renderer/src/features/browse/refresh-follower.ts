@@ -1,25 +1,11 @@
+import type { IndexRefreshProgress, IndexRefreshSummary } from '../../../../shared/api/contract';
 import type { JobHandle } from '../../../../shared/api/define';
 import type { JobView } from '../../../../shared/api/jobs';
 import { api, client } from '../../api/client';
 
-export interface RefreshProgress {
-  phase: 'listing' | 'reading';
-  listed: number;
-  toRead: number;
-  read: number;
-  errors: number;
-}
-
-export interface RefreshSummary {
-  total: number;
-  added: number;
-  changed: number;
-  removed: number;
-  unchanged: number;
-  read: number;
-  errors: number;
-  elapsedMs: number;
-}
+/** A refresh's progress and summary, as the contract's `index.refresh` job sends them. */
+export type RefreshProgress = IndexRefreshProgress;
+export type RefreshSummary = IndexRefreshSummary;
 
 export interface RefreshSnapshot {
   jobId: string | null;
