@@ -23,8 +23,6 @@ export interface NarObject {
   size: number;
 }
 
-/** S3 lists 1000 keys a request; a first page shorter than that is the whole of `nar/`. */
-const s3PageSize = 1000;
 
 export function ensureNarTable(db: IndexDb): void {
   db.connection.exec('CREATE TABLE IF NOT EXISTS nar_objects (key TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID');
@@ -46,12 +44,16 @@ export async function listNarObjects(store: CacheStore, options: { signal?: Abor
     for await (const page of store.list({ prefix: 'nar/', delimiter: '/', signal: options.signal })) take(page);
     return objects;
   }
-  for await (const page of store.list({ prefix: 'nar/', signal: options.signal })) {
-    if (page.length < s3PageSize) {
-      take(page);
-      return objects;
-    }
-    break;
+  // One page is the whole of nar/ only if the listing has no second one: RGW may end a page short of
+  // 1 000 keys and still say it is truncated, so a short page proves nothing.
+  const listing = store.list({ prefix: 'nar/', signal: options.signal })[Symbol.asyncIterator]();
+  const first = await listing.next();
+  if (first.done) return objects;
+  const second = await listing.next();
+  await listing.return?.();
+  if (second.done) {
+    take(first.value);
+    return objects;
   }
   await mapConcurrent(
     [...NIX32_ALPHABET],
