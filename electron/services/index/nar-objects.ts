@@ -23,7 +23,6 @@ export interface NarObject {
   size: number;
 }
 
-
 export function ensureNarTable(db: IndexDb): void {
   db.connection.exec('CREATE TABLE IF NOT EXISTS nar_objects (key TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID');
 }
