@@ -164,9 +164,12 @@ export function PathTable({ count, rowAt, rowsVersion, sort, onSort, selected, o
         </div>
       </div>
       <div role="rowgroup" className="path-table__body" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => (
-          <PathRow key={item.index} row={rowAt(item.index)} index={item.index} start={item.start} selected={item.index === selected} onOpen={onOpen} />
-        ))}
+        {items.map((item) => {
+          const row = rowAt(item.index);
+          // Keyed by the path too: when a new sort or filter puts another path at this place, it is a
+          // new element, so a click aimed at the old one (by a user or a test) cannot open the new one.
+          return <PathRow key={`${item.index} ${row?.hash ?? ''}`} row={row} index={item.index} start={item.start} selected={item.index === selected} onOpen={onOpen} />;
+        })}
       </div>
     </div>
   );
