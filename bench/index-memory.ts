@@ -11,7 +11,8 @@
  * Sampled every 200 ms: the main process's RSS (and its peak, VmHWM) and V8 heap (through the
  * inspector, `--inspect`); the page's JS heap (CDP Performance.getMetrics) and the RSS of Chromium's
  * renderer processes. Also timed in this process on the same file: opening the index and reading its
- * first 100 rows, index.stats, the plots' queries and the largest closures.
+ * first 100 rows, then index.stats, the plots and the largest closures as the main process computes
+ * them (in steps, stats.ts), each with its longest synchronous step (the event loop's longest delay).
  *
  *   npx tsx bench/index-memory.ts [--sizes 100000,1000000] [--keep]
  */
@@ -19,6 +20,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import WebSocket from 'ws';
@@ -26,7 +28,7 @@ import type { CacheConfig } from '../shared/caches/config';
 import { IndexDb } from '../electron/services/index/index-db';
 import { indexFile } from '../electron/services/index/index-file';
 import { cacheIdentity } from '../shared/caches/identity';
-import { narPresence, addedOverTime, largestClosuresOf, sizeHistogram } from '../electron/services/index/stats';
+import { cacheNumbers, largestClosuresOf, plotsOf } from '../electron/services/index/stats';
 import { syntheticIndexRows } from '../electron/services/index/synthetic-index';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,1000000' }, keep: { type: 'boolean', default: false } } });
@@ -102,25 +104,31 @@ function buildCache(count: number, dir: string, dataDir: string): CacheConfig {
   return config;
 }
 
-/** Opening, numbers and plots, timed in this process on the index file. */
+/**
+ * How long one stepped computation takes, and its longest synchronous step: the longest the event
+ * loop of this process was held (node:perf_hooks' event-loop delay, sampled every millisecond).
+ */
+async function stepped<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; longestStep: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  delay.disable();
+  return { result, ms, longestStep: delay.max / 1e6 };
+}
+
+/** Opening, numbers and plots, timed in this process on the index file, as the main process computes them (in steps). */
 async function timeQueries(file: string) {
   const t0 = performance.now();
   const { db } = IndexDb.open(file);
   const first = db.page({ offset: 0, limit: 100, sort: { column: 'name' } });
   const open = performance.now() - t0;
-  const t1 = performance.now();
-  db.stats();
-  narPresence(db);
-  const stats = performance.now() - t1;
-  const t2 = performance.now();
-  sizeHistogram(db);
-  addedOverTime(db);
-  const plots = performance.now() - t2;
-  const t3 = performance.now();
-  const { closures } = await largestClosuresOf(db, 20);
-  const closuresMs = performance.now() - t3;
+  const stats = await stepped(() => cacheNumbers(db));
+  const plots = await stepped(() => plotsOf(db));
+  const closures = await stepped(() => largestClosuresOf(db, 20));
   db.close();
-  return { open, stats, plots, closures: closuresMs, rows: first.total, largest: closures[0] };
+  return { open, stats, plots, closures, rows: first.total, largest: closures.result.closures[0] };
 }
 
 interface Peaks {
@@ -272,6 +280,10 @@ for (const r of results) {
   }
   console.log(`| ${r.count.toLocaleString('en-US')} | whole run (VmHWM) | ${mb(r.hwm)} | | | ${mb(r.rendererHwm)} | |`);
 }
-console.log('\n| paths | open + first 100 rows | index.stats | histogram + added over time | largest closures (20) |');
+console.log('\n| paths | open + first 100 rows | index.stats (longest step) | histogram + added over time (longest step) | largest closures (20) (longest step) |');
 console.log('| --- | --- | --- | --- | --- |');
-for (const r of results) console.log(`| ${r.count.toLocaleString('en-US')} | ${ms(r.times.open)} | ${ms(r.times.stats)} | ${ms(r.times.plots)} | ${ms(r.times.closures)} (largest: ${r.times.largest?.name}, ${r.times.largest?.paths} paths) |`);
+const timed = (t: { ms: number; longestStep: number }) => `${ms(t.ms)} (${ms(t.longestStep)})`;
+for (const r of results) {
+  const t = r.times;
+  console.log(`| ${r.count.toLocaleString('en-US')} | ${ms(t.open)} | ${timed(t.stats)} | ${timed(t.plots)} | ${timed(t.closures)} (largest: ${t.largest?.name}, ${t.largest?.paths} paths) |`);
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closureGraph, largestClosures } from './closure-sizes';
+import { closureGraph, largestClosureSteps, largestClosures } from './closure-sizes';
 
 /** Every node's closure by a plain walk with a fresh set: the oracle. */
 function bruteForce(nodes: Array<{ narSize: number; fileSize: number; refs: number[] }>) {
@@ -52,6 +52,21 @@ describe('largestClosures', () => {
         expect(new Set(got.map((c) => c.node)).size).toBe(got.length);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('gives the same answer in steps, however small, as in one go', () => {
+    fc.assert(
+      fc.property(graphs, fc.integer({ min: 1, max: 45 }), fc.integer({ min: 1, max: 50 }), (nodes, k, work) => {
+        const graph = closureGraph(nodes);
+        const steps = largestClosureSteps(graph, k, work);
+        let yields = 0;
+        let step = steps.next();
+        for (; !step.done; step = steps.next()) yields += 1;
+        expect(step.value).toEqual(largestClosures(graph, k));
+        expect(yields).toBeGreaterThanOrEqual(2);
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -48,41 +48,58 @@ export function closureGraph(nodes: ReadonlyArray<{ narSize: number; fileSize: n
   return { narSize, fileSize, offsets, targets: targets.subarray(0, at) };
 }
 
-/** A binary max-heap of (size, node), by size, then by lower node number (so ties come out stably). */
+/**
+ * A binary max-heap of (size, node), by size, then by lower node number (so ties come out stably), in
+ * typed arrays: every path may be in it at once, and a million small objects cost far more.
+ */
 class MaxHeap {
-  private readonly items: Array<{ size: number; node: number }> = [];
-  get length() {
-    return this.items.length;
+  private readonly sizes: Float64Array;
+  private readonly nodes: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.sizes = new Float64Array(capacity);
+    this.nodes = new Int32Array(capacity);
   }
-  private above(a: { size: number; node: number }, b: { size: number; node: number }) {
-    return a.size > b.size || (a.size === b.size && a.node < b.node);
+  private above(i: number, j: number) {
+    const a = this.sizes[i]!;
+    const b = this.sizes[j]!;
+    return a > b || (a === b && this.nodes[i]! < this.nodes[j]!);
   }
-  push(item: { size: number; node: number }) {
-    const items = this.items;
-    items.push(item);
-    let i = items.length - 1;
+  private swap(i: number, j: number) {
+    const size = this.sizes[i]!;
+    this.sizes[i] = this.sizes[j]!;
+    this.sizes[j] = size;
+    const node = this.nodes[i]!;
+    this.nodes[i] = this.nodes[j]!;
+    this.nodes[j] = node;
+  }
+  push(size: number, node: number) {
+    let i = this.length++;
+    this.sizes[i] = size;
+    this.nodes[i] = node;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.above(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      if (!this.above(i, parent)) break;
+      this.swap(i, parent);
       i = parent;
     }
   }
-  pop(): { size: number; node: number } | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
+  /** The top node, taken out; the heap must not be empty. */
+  pop(): number {
+    const top = this.nodes[0]!;
+    const last = --this.length;
+    if (last > 0) {
+      this.sizes[0] = this.sizes[last]!;
+      this.nodes[0] = this.nodes[last]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let best = i;
-        if (l < items.length && this.above(items[l]!, items[best]!)) best = l;
-        if (r < items.length && this.above(items[r]!, items[best]!)) best = r;
+        if (l < last && this.above(l, best)) best = l;
+        if (r < last && this.above(r, best)) best = r;
         if (best === i) break;
-        [items[i], items[best]] = [items[best]!, items[i]!];
+        this.swap(i, best);
         i = best;
       }
     }
@@ -92,11 +109,25 @@ class MaxHeap {
 
 /** The `k` nodes with the largest closure NAR size, largest first, with their closure's path count and download size. */
 export function largestClosures(graph: ClosureGraph, k: number): ClosureSize[] {
+  const steps = largestClosureSteps(graph, k);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `largestClosures` in steps of about `work` visits (nodes and references walked) each: a caller that
+ * lets other work run between steps (stats.ts) does not hold its thread for the whole search, which
+ * at a million paths walks hundreds of millions of references.
+ */
+export function* largestClosureSteps(graph: ClosureGraph, k: number, work = 1 << 18): Generator<void, ClosureSize[]> {
   const n = graph.narSize.length;
   const { offsets, targets } = graph;
   const mark = new Int32Array(n);
   const stack = new Int32Array(n);
   let stamp = 0;
+  let visits = 0;
   const measure = (start: number): ClosureSize => {
     stamp += 1;
     let top = 0;
@@ -110,6 +141,7 @@ export function largestClosures(graph: ClosureGraph, k: number): ClosureSize[] {
       paths += 1;
       narBytes += graph.narSize[v]!;
       fileBytes += graph.fileSize[v]!;
+      visits += 1 + offsets[v + 1]! - offsets[v]!;
       for (let e = offsets[v]!, end = offsets[v + 1]!; e < end; e++) {
         const t = targets[e]!;
         if (mark[t] !== stamp) {
@@ -127,6 +159,7 @@ export function largestClosures(graph: ClosureGraph, k: number): ClosureSize[] {
   for (let e = 0; e < targets.length; e++) referred[targets[e]!] = 1;
   const starts: number[] = [];
   for (let i = 0; i < n; i++) if (!referred[i]) starts.push(i);
+  yield;
   const reached = new Uint8Array(n);
   {
     let top = 0;
@@ -146,23 +179,41 @@ export function largestClosures(graph: ClosureGraph, k: number): ClosureSize[] {
     }
     for (let i = 0; i < n; i++) if (!reached[i]) starts.push(i);
   }
+  yield;
 
-  const known = new Map<number, ClosureSize>();
+  // The measured closures, by node (a million objects in a Map would cost ~100 MB).
+  const knownPaths = new Float64Array(n);
+  const knownNar = new Float64Array(n);
+  const knownFile = new Float64Array(n);
   const queued = new Uint8Array(n);
-  const heap = new MaxHeap();
+  const heap = new MaxHeap(n);
   const enqueue = (node: number) => {
     if (queued[node]) return;
     queued[node] = 1;
     const size = measure(node);
-    known.set(node, size);
-    heap.push({ size: size.narBytes, node });
+    knownPaths[node] = size.paths;
+    knownNar[node] = size.narBytes;
+    knownFile[node] = size.fileBytes;
+    heap.push(size.narBytes, node);
   };
-  for (const s of starts) enqueue(s);
+  for (const s of starts) {
+    enqueue(s);
+    if (visits >= work) {
+      visits = 0;
+      yield;
+    }
+  }
   const result: ClosureSize[] = [];
   while (result.length < k && heap.length > 0) {
-    const { node } = heap.pop()!;
-    result.push(known.get(node)!);
-    for (let e = offsets[node]!, end = offsets[node + 1]!; e < end; e++) enqueue(targets[e]!);
+    const node = heap.pop();
+    result.push({ node, paths: knownPaths[node]!, narBytes: knownNar[node]!, fileBytes: knownFile[node]! });
+    for (let e = offsets[node]!, end = offsets[node + 1]!; e < end; e++) {
+      enqueue(targets[e]!);
+      if (visits >= work) {
+        visits = 0;
+        yield;
+      }
+    }
   }
   return result;
 }

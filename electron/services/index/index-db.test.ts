@@ -114,6 +114,52 @@ describe('IndexDb counts', () => {
   });
 });
 
+describe('IndexDb change version and reader', () => {
+  it('changes its version with any write, of this connection or another, and not with reads', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'narwhal-index-version-')), 'i.sqlite');
+    const db = open(file);
+    const seen = new Set([db.changeVersion()]);
+    const changed = () => {
+      const version = db.changeVersion();
+      const isNew = !seen.has(version);
+      seen.add(version);
+      return isNew;
+    };
+    db.page({ offset: 0, limit: 5 });
+    expect(changed()).toBe(false);
+    db.upsert([row(0, 1)]);
+    expect(changed()).toBe(true);
+    // A table another module keeps in the file (nar-objects.ts) counts too.
+    db.connection.exec('CREATE TABLE IF NOT EXISTS nar_objects (key TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID');
+    db.connection.prepare('INSERT INTO nar_objects VALUES (?, ?)').run('nar/x.nar', 1);
+    expect(changed()).toBe(true);
+    const other = open(file);
+    other.remove([syntheticHash(0, 'page')]);
+    expect(changed()).toBe(true);
+    expect(changed()).toBe(false);
+  });
+
+  it('opens a read-only second connection that keeps its snapshot while the first writes; none in memory', async () => {
+    expect(open().openReader()).toBeUndefined();
+    const file = join(await mkdtemp(join(tmpdir(), 'narwhal-index-reader-')), 'i.sqlite');
+    const db = open(file);
+    db.upsert([row(0, 1)]);
+    const reader = db.openReader()!;
+    try {
+      reader.exec('BEGIN');
+      const count = reader.prepare('SELECT count(*) FROM paths').pluck();
+      expect(count.get()).toBe(1);
+      db.upsert([row(1, 2)]);
+      expect(count.get()).toBe(1);
+      reader.exec('COMMIT');
+      expect(count.get()).toBe(2);
+      expect(() => reader.exec('DELETE FROM paths')).toThrow(/readonly/);
+    } finally {
+      reader.close();
+    }
+  });
+});
+
 describe('IndexDb schema', () => {
   it('migrates a version 1 file in place: rows kept, the sort indexes added', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'narwhal-index-v1-')), 'v1.sqlite');

@@ -348,7 +348,33 @@ export class IndexDb {
     return (this.db.prepare('SELECT count(*) AS n FROM paths').get() as { n: number }).n;
   }
 
-  /** Totals over the whole index, for a cache's numbers (rows with an error count only in `errors`). */
+  /**
+   * Changes with every write to the index: by this connection (`total_changes()`, rows of any table,
+   * nar_objects too) or by another one, such as the CLI (`data_version`). What results computed from
+   * the index are remembered against (stepped.ts).
+   */
+  changeVersion(): string {
+    const changes = this.db.prepare('SELECT total_changes()').pluck().get() as number;
+    return `${changes} ${this.db.pragma('data_version', { simple: true }) as number}`;
+  }
+
+  /**
+   * A second, read-only connection to the same file, for stepped reads that keep one snapshot while
+   * this connection writes (stepped.ts); undefined for an in-memory index, which has no file to share.
+   * The caller closes it.
+   */
+  openReader(): Database | undefined {
+    if (this.db.memory) return undefined;
+    const reader = new (sqlite())(this.file, { readonly: true, fileMustExist: true });
+    reader.pragma('busy_timeout = 5000');
+    return reader;
+  }
+
+  /**
+   * Totals over the whole index, for a cache's numbers (rows with an error count only in `errors`), in
+   * single queries: the definition. The main process uses `cacheNumbers` (stats.ts), which computes
+   * the same numbers in steps; at a million paths these queries take seconds.
+   */
   stats(): IndexStats {
     const totals = this.db.prepare('SELECT count(*) AS paths, coalesce(sum(nar_size), 0) AS narBytes, coalesce(sum(file_size), 0) AS fileBytes, coalesce(sum(sig_count = 0), 0) AS unsigned FROM paths WHERE error IS NULL').get() as { paths: number; narBytes: number; fileBytes: number; unsigned: number };
     const compression = this.db.prepare('SELECT compression AS method, count(*) AS paths, coalesce(sum(nar_size), 0) AS narBytes, coalesce(sum(file_size), 0) AS fileBytes FROM paths WHERE error IS NULL GROUP BY compression ORDER BY paths DESC, method').all() as IndexStats['compression'];

@@ -5,7 +5,7 @@ import type { CacheConfig } from '../../../shared/caches/config';
 import type { IndexDb, IndexedPath, PageQuery } from './index-db';
 import { indexFile, openCacheIndex } from './index-file';
 import { signatureKeyNames } from './path-json';
-import { addedOverTime, largestClosuresOf, narPresence, sizeHistogram, statsPaths } from './stats';
+import { cacheNumbers, largestClosuresOf, plotsOf, statsPathsOf } from './stats';
 
 /**
  * The open index files of the main process, one per cache (by identity, see index-file.ts), kept
@@ -38,21 +38,23 @@ export class IndexRegistry {
     return { rows: rows.map(toIndexRow), total, ...(refreshedAt ? { refreshedAt } : {}) };
   }
 
-  stats(config: CacheConfig): IndexStats {
+  /** The cache's numbers (stats.ts: computed in steps, so a million paths do not hold the main process). */
+  async stats(config: CacheConfig): Promise<IndexStats> {
     const db = this.get(config);
+    const numbers = await cacheNumbers(db);
     const refreshedAt = db.getMeta('refreshed_at');
-    return { ...db.stats(), ...narPresence(db), ...(refreshedAt ? { refreshedAt } : {}) };
+    return { ...numbers, ...(refreshedAt ? { refreshedAt } : {}) };
   }
 
   /** The Stats tab's plots (stats.ts). */
   async charts(config: CacheConfig): Promise<IndexCharts> {
     const db = this.get(config);
-    const { closures, elapsedMs } = await largestClosuresOf(db, 20);
-    return { sizeHistogram: sizeHistogram(db), added: addedOverTime(db), largestClosures: closures, closuresMs: elapsedMs };
+    const [{ closures, elapsedMs }, { sizeHistogram, added }] = await Promise.all([largestClosuresOf(db, 20), plotsOf(db)]);
+    return { sizeHistogram, added, largestClosures: closures, closuresMs: elapsedMs };
   }
 
-  statsPaths(config: CacheConfig, kind: StatsPathKind, limit = 500): { paths: StatsPath[]; total: number } {
-    return statsPaths(this.get(config), kind, limit);
+  statsPaths(config: CacheConfig, kind: StatsPathKind, limit = 500): Promise<{ paths: StatsPath[]; total: number }> {
+    return statsPathsOf(this.get(config), kind, limit);
   }
 
   closeAll(): void {

@@ -9,7 +9,9 @@ import { FileStore } from '../stores/file-store';
 import { IndexDb } from './index-db';
 import { listNarObjects, saveNarObjects } from './nar-objects';
 import { refreshIndex, rowFromNarinfo } from './refresh';
-import { addedOverTime, largestClosuresOf, narPresence, sizeHistogram, statsPaths } from './stats';
+import { closureGraph, largestClosures } from './closure-sizes';
+import type { IndexedPath } from './index-db';
+import { addedOverTime, cacheNumbers, largestClosuresOf, narPresence, plotsOf, sizeHistogram, statsPaths, statsPathsOf } from './stats';
 import { syntheticIndexRows } from './synthetic-index';
 import { syntheticHash } from './synthetic-narinfos';
 
@@ -151,6 +153,119 @@ describe('stats of an index', () => {
     expect((await largestClosuresOf(db, 1)).closures[0]!.name).toBe('p5');
   });
 });
+
+/**
+ * A synthetic cache with everything the numbers distinguish: unusable narinfos, unsigned paths, three
+ * signers, a path signed twice by one key, NARs missing from the listing, names whose order differs
+ * between UTF-16 and UTF-8, references to paths the index lacks, self-references and a cycle, and gaps
+ * and a replaced row in the rowids.
+ */
+function awkwardIndex(db: IndexDb): void {
+  const options = { seed: 'awkward', from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 2, 1) };
+  const rows = syntheticIndexRows(0, 400, 400, options);
+  const direct = (i: number, fields: Partial<IndexedPath>): IndexedPath => ({ ...rows[i]!, hash: syntheticHash(1000 + i, 'awkward'), ...fields });
+  const base = (row: IndexedPath) => `${row.hash}-${row.name}`;
+  const twice = direct(1, { name: '\uff61-halfwidth', sigs: [sig('a-1'), sig('a-1'), sig('c-3')], compression: 'bzip2' });
+  const emoji = direct(2, { name: '\u{1f600}-emoji', sigs: [] });
+  const halfwidth = direct(5, { name: '\uff61-unsigned', sigs: [] });
+  const loopA = direct(3, { name: 'loop-a', sigs: [] });
+  const loopB = direct(4, { name: 'loop-b', references: [base(loopA)], narSize: 10 ** 9 });
+  loopA.references = [base(loopB), base(loopA), `${'0'.repeat(32)}-gone`, 'short', `${'\u00e9'.repeat(32)}-odd`];
+  db.upsert(rows);
+  db.upsert([twice, emoji, halfwidth, loopA, loopB]);
+  db.upsert(['garbage\n', 'StorePath: /nix/store/x\n'].map((text, i) => rowFromNarinfo({ hash: syntheticHash(2000 + i, 'awkward'), etag: null, lastModified: null, size: 8 }, text)));
+  // Gaps in the rowids, a replaced row (a new rowid), and references to the removed paths.
+  db.remove(rows.filter((_, i) => i % 37 === 5).map((r) => r.hash));
+  db.upsert([{ ...rows[10]!, sigs: [] }]);
+  saveNarObjects(db, [...rows, twice, loopA, loopB].filter((_, i) => i % 11 !== 3).map((r) => ({ key: r.url!, size: r.fileSize! })));
+}
+
+async function memoryAndFile(): Promise<Array<[string, IndexDb]>> {
+  const root = await mkdtemp(join(tmpdir(), 'narwhal-stats-steps-'));
+  dirs.push(root);
+  const { db } = IndexDb.open(join(root, 'index.sqlite'));
+  opened.push(db);
+  return [
+    ['in memory', memoryIndex()],
+    ['in a file (a snapshot on a second connection)', db],
+  ];
+}
+
+describe('the numbers and plots computed in steps', () => {
+  it('equal the single queries\' on an awkward index, in steps of a few rowids or paced by time', async () => {
+    for (const [where, db] of await memoryAndFile()) {
+      awkwardIndex(db);
+      const expected = { ...db.stats(), ...narPresence(db) };
+      expect(expected, where).toMatchObject({ errors: 2, narMissing: expect.any(Number) });
+      expect(expected.narMissing).toBeGreaterThan(10);
+      expect(expected.signers.map((s) => s.key)).toEqual(['cache.example.org-1', 'ci.example.org-2', 'a-1', 'c-3']);
+      expect(expected.signers.find((s) => s.key === 'a-1')!.paths).toBe(1);
+      for (const step of [3, 64, undefined]) {
+        expect(await cacheNumbers(fresh(db), { step }), `${where}, step ${step}`).toEqual(expected);
+        expect(await plotsOf(fresh(db), { step })).toEqual({ sizeHistogram: sizeHistogram(db), added: addedOverTime(db) });
+        for (const kind of ['unsigned', 'nar-missing', 'errors'] as const) {
+          for (const limit of [1, 4, 500]) expect(await statsPathsOf(fresh(db), kind, limit, { step }), `${kind} ${limit}`).toEqual(statsPaths(db, kind, limit));
+        }
+      }
+      // SQLite's order of names is their UTF-8 bytes': U+FF61 before U+1F600, which UTF-16 puts first.
+      const unsigned = (await statsPathsOf(db, 'unsigned', 500)).paths.map((p) => p.name);
+      expect(unsigned.slice(-2)).toEqual(['\uff61-unsigned', '\u{1f600}-emoji']);
+    }
+  });
+
+  it('read one snapshot: a write during the steps is not half counted, and the next call sees it', async () => {
+    for (const [where, db] of await memoryAndFile()) {
+      awkwardIndex(db);
+      const before = { ...db.stats(), ...narPresence(db) };
+      const pending = cacheNumbers(db, { step: 2 });
+      const paths = statsPathsOf(db, 'unsigned', 500, { step: 2 });
+      const more = syntheticIndexRows(400, 420, 420, { seed: 'awkward', from: 0, to: 1 }).map((r) => ({ ...r, sigs: [] }));
+      db.upsert(more);
+      const after = { ...db.stats(), ...narPresence(db) };
+      expect(after.paths).toBe(before.paths + 20);
+      // A file's snapshot answers for the index as it was when asked; in memory the work is done again.
+      expect(await pending, where).toEqual(where === 'in memory' ? after : before);
+      expect((await paths).total).toBe(where === 'in memory' ? before.unsigned + 20 : before.unsigned);
+      expect(await cacheNumbers(db)).toEqual(after);
+      expect(await statsPathsOf(db, 'unsigned', 500)).toEqual(statsPaths(db, 'unsigned', 500));
+    }
+  });
+
+  it('finds the largest closures exactly as loading every row with its strings does', async () => {
+    for (const [where, db] of await memoryAndFile()) {
+      awkwardIndex(db);
+      // The plain way: every usable row by rowid, references parsed whole, a Map of hashes.
+      const rows = db.connection.prepare('SELECT hash, name, nar_size, file_size, refs FROM paths WHERE error IS NULL ORDER BY rowid').all() as Array<{ hash: string; name: string; nar_size: number; file_size: number | null; refs: string }>;
+      const number = new Map(rows.map((r, i) => [r.hash, i]));
+      const nodes = rows.map((r) => ({
+        narSize: r.nar_size,
+        fileSize: r.file_size ?? 0,
+        refs: (JSON.parse(r.refs) as string[]).map((ref) => number.get(ref.slice(0, 32))).filter((n) => n !== undefined),
+      }));
+      const expected = largestClosures(closureGraph(nodes), 40).map((c) => ({ hash: rows[c.node]!.hash, name: rows[c.node]!.name, paths: c.paths, narBytes: c.narBytes, fileBytes: c.fileBytes }));
+      // The cycle's two paths have the same closure: the one read first comes first.
+      expect(expected.slice(0, 2).map((c) => c.name), where).toEqual(['loop-a', 'loop-b']);
+      for (const chunk of [1, 7, undefined]) {
+        expect((await largestClosuresOf(fresh(db), 40, { chunk })).closures, `${where}, chunk ${chunk}`).toEqual(expected);
+      }
+    }
+  });
+});
+
+let bumps = 0;
+/**
+ * The index with nothing remembered of it: a new IndexDb object on the same file, or, in memory, the
+ * same one after a write that changes no number (results are remembered until the index changes).
+ */
+function fresh(db: IndexDb): IndexDb {
+  if (db.connection.memory) {
+    db.setMeta('test-bump', String(++bumps));
+    return db;
+  }
+  const { db: copy } = IndexDb.open(db.file);
+  opened.push(copy);
+  return copy;
+}
 
 describe('NAR presence through a refresh of a folder cache', () => {
   it('lists nar/ with the narinfos and counts a deleted NAR as missing', async () => {
