@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,22 @@ describe('the bundled narwhal command', () => {
     expect(help).toMatchObject({ status: 0, stderr: '' });
     expect(help.stdout).toMatch(/^usage: narwhal COMMAND \[ARGS\]\n/);
     expect(help.stdout).toContain('narwhal push STORE-URL|NAME PATH...');
+  });
+
+  it('exits only after all it wrote to a pipe is out: a 10 MB NAR on stdout is the whole of nix-store --dump', async () => {
+    // The loader exits at once when the command is done (no heap teardown); stdout must be drained first.
+    const tree = join(work, 'big-tree');
+    await mkdir(tree);
+    for (let i = 0; i < 10; i++) await writeFile(join(tree, `file-${i}`), randomBytes(1 << 20));
+    const sha256Of = (command: string, args: string[]) =>
+      new Promise<string>((done, fail) => {
+        const child = spawn(command, args, { cwd: work, env: nixEnv() });
+        const hash = createHash('sha256');
+        child.stdout.on('data', (chunk: Buffer) => hash.update(chunk));
+        child.on('error', fail);
+        child.on('close', (code) => (code === 0 ? done(hash.digest('hex')) : fail(new Error(`${command} exited ${code}`))));
+      });
+    expect(await sha256Of(process.execPath, [join(out, 'narwhal.mjs'), 'nar', 'dump', tree])).toBe(await sha256Of('nix-store', ['--dump', tree]));
   });
 
   it("starts from the code cache the build made, and remakes a cache that is not this bundle's", async () => {
