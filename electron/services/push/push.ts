@@ -116,8 +116,8 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   const progress: PushProgress = { pathsTotal: plan.toPush.length, pathsDone: 0, narBytesTotal: plan.narBytes, narBytesRead: 0, fileBytesUploaded: 0 };
   const report = () => options.onProgress?.({ ...progress });
   // A folder cache's NARs are staged in the folder itself, under temporary names, and renamed into
-  // place: each NAR is written once (and fsynced in its worker, as put() would), not staged, read back
-  // and written again.
+  // place: each NAR is written once (and fsynced before the rename, as put() would), not staged, read
+  // back and written again.
   const inPlace = !options.stagingDir && store instanceof FileStore ? store : undefined;
   if (!options.stagingDir && !inPlace) await sweepStaleStaging(tmpdir());
   // What pushes killed while writing into this folder left (temporary names under nar/) goes first.
@@ -128,7 +128,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
   async function uploadNar(info: LocalPathInfo): Promise<void> {
     const file = inPlace ? await inPlace.temporaryFile('nar', info.path.slice(info.path.lastIndexOf('/') + 1)) : undefined;
     const nar = await stageNar(info, stagingDir ?? '', {
-      ...(file ? { file, mode: 0o644, sync: true } : {}),
+      ...(file ? { file, mode: 0o644 } : {}),
       compression: options.compression,
       level: options.level,
       writeNarListing: options.writeNarListing,

@@ -16,8 +16,8 @@ import type { StagedNar } from './stage-nar';
  * plain file all the same). Returns the NAR's key and what the narinfo needs, without the listing,
  * which is not kept while the narinfo waits for its references'.
  *
- * A NAR staged in a folder cache itself (FileStore.temporaryFile, written and fsynced) is renamed
- * into place rather than read back and written again.
+ * A NAR staged in a folder cache itself (FileStore.temporaryFile) is fsynced and renamed into place
+ * (FileStore.adopt) rather than read back and written again.
  */
 export async function uploadStaged<T extends StagedNar>(
   store: CacheStore,

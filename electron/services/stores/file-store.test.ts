@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FileStore } from './file-store';
 
 const MiB = 1024 * 1024;
@@ -135,7 +135,22 @@ describe('FileStore', () => {
       return all;
     };
     expect(await listed()).toEqual([]);
-    await store.adopt(temporary, 'nar/x.nar.zst');
+    // Durable before it has its name: fsynced (FileHandle.sync) while it still has the temporary one.
+    const handle = await open(temporary, 'r');
+    const fileHandle = Object.getPrototypeOf(handle) as { sync(): Promise<void> };
+    await handle.close();
+    const realSync = fileHandle.sync;
+    const namesAtSync: string[][] = [];
+    const sync = vi.spyOn(fileHandle, 'sync').mockImplementation(async function (this: { sync(): Promise<void> }) {
+      namesAtSync.push(await readdir(join(root, 'nar')));
+      return realSync.call(this);
+    });
+    try {
+      await store.adopt(temporary, 'nar/x.nar.zst');
+    } finally {
+      sync.mockRestore();
+    }
+    expect(namesAtSync).toEqual([[temporary.slice(join(root, 'nar').length + 1)]]);
     expect(await listed()).toEqual(['nar/x.nar.zst']);
     expect(await readFile(join(root, 'nar', 'x.nar.zst'), 'utf8')).toBe('nar bytes');
     expect(await readdir(join(root, 'nar'))).toEqual(['x.nar.zst']);

@@ -142,9 +142,11 @@ export class FileStore implements CacheStore {
   }
 
   /**
-   * Makes `file`, a temporaryFile() that the caller wrote, closed and fsynced, the object `key`, by a
-   * rename: as with put(), a reader sees either nothing or the whole file, and a push killed before
-   * the rename leaves only a temporary name, which listings skip.
+   * Makes `file`, a temporaryFile() that the caller wrote and closed, the object `key`: fsynced, then
+   * renamed, as put() does, so a reader sees either nothing or the whole file, and a push killed before
+   * the rename leaves only a temporary name, which listings skip. The fsync runs here, in the thread
+   * pool, rather than in the compression worker that wrote the file: that worker is free for the next
+   * NAR while the disk catches up (1-2 ms a NAR here, 40 NARs a push).
    */
   async adopt(file: string, key: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     assertSafeKey(key);
@@ -152,6 +154,12 @@ export class FileStore implements CacheStore {
     const target = join(this.root, key);
     try {
       options.signal?.throwIfAborted();
+      const handle = await open(file, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await mkdir(dirname(target), { recursive: true });
       await rename(file, target);
     } catch (e) {
