@@ -168,8 +168,8 @@ export const push: CliCommand = async (argv, io) => {
     // The compression workers boot while the closure is read and the cache listed.
     compressionPool().prestart();
     const local = new LocalStore({ env: io.env, home: io.env.HOME });
-    const paths: string[] = [];
-    for (const input of inputs) paths.push((await local.resolveUserPath(input, { cwd: io.cwd })).storePath);
+    // All at once: each is a few file-system calls in the thread pool (40 in turn took 30 ms).
+    const paths = await Promise.all(inputs.map(async (input) => (await local.resolveUserPath(input, { cwd: io.cwd })).storePath));
     line.update(values['no-closure'] ? 'reading path info…' : 'reading the closure…');
     const closure = await local.pathInfo(paths, { recursive: !values['no-closure'], signal });
 
