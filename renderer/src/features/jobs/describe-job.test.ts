@@ -21,6 +21,22 @@ describe('describeJob', () => {
     expect(describeJob({ ...refresh, state: 'done', output: { ...summary, added: 0, changed: 0, removed: 0, read: 0, errors: 0 } })).toEqual({ fraction: 1, detail: '20,000 paths indexed, 0 narinfos read' });
   });
 
+  it('says how far a NAR download, extraction or integrity check got, and what it produced', () => {
+    const download = { ...base, kind: 'nar.download' };
+    expect(describeJob({ ...download, progress: { bytes: 2_500_000, total: 10_000_000 } })).toEqual({ fraction: 0.25, detail: '2.5 MB of 10 MB downloaded' });
+    expect(describeJob({ ...download, progress: { bytes: 700 } })).toEqual({ detail: '700 B downloaded' });
+    expect(describeJob({ ...download, state: 'done', output: { file: '/tmp/x.nar.xz', bytes: 10_000_000, checked: true } })).toEqual({ fraction: 1, detail: '10 MB saved to /tmp/x.nar.xz, checked against the narinfo' });
+    const extract = { ...base, kind: 'nar.extract' };
+    expect(describeJob({ ...extract, state: 'cancelled', progress: { bytes: 1000, total: 4000 } })).toEqual({ detail: '1.0 kB of 4.0 kB read' });
+    expect(describeJob({ ...extract, state: 'done', output: { target: '/tmp/out', directories: 2, files: 1, symlinks: 0, bytes: 5 } })).toEqual({ fraction: 1, detail: '1 file, 2 folders and 0 links extracted to /tmp/out' });
+    const verify = { ...base, kind: 'nar.verify' };
+    expect(describeJob({ ...verify, progress: { fileBytes: 1_000_000, fileSize: 2_000_000, narBytes: 3_000_000, narSize: 6_000_000 } })).toEqual({ fraction: 0.5, detail: '1.0 MB downloaded, 3.0 MB of 6.0 MB of NAR checked' });
+    const checks = [{ check: 'fileSize', status: 'ok' }, { check: 'fileHash', status: 'failed' }, { check: 'narHash', status: 'skipped' }];
+    expect(describeJob({ ...verify, state: 'done', output: { ok: false, checks } })).toEqual({ fraction: 1, detail: 'Damaged: 1 check failed' });
+    expect(describeJob({ ...verify, state: 'done', output: { ok: true, checks: checks.slice(0, 1) } })).toEqual({ fraction: 1, detail: 'Intact: 1 check passed' });
+    expect(describeJob({ ...verify, state: 'queued' })).toEqual({ detail: 'Waiting for other jobs to finish' });
+  });
+
   it('falls back to done of total for kinds it has no words for', () => {
     expect(describeJob({ ...base, kind: 'push.paths', progress: { done: 3, total: 12 } })).toEqual({ fraction: 0.25, detail: '3 of 12' });
     expect(describeJob({ ...base, kind: 'push.paths', state: 'queued' })).toEqual({ detail: 'Waiting for other jobs to finish' });

@@ -3,6 +3,7 @@ import type { CopyProgressView, SignProgressView } from '../../../../shared/api/
 import { formatCount, plural } from '../../ui/format';
 import { signFraction, signProgressText } from '../sign/sign-text';
 import { copyFraction, copyJobText, copySummaryLine } from '../copy/copy-text';
+import { narJobText } from '../nar/nar-job-text';
 
 export interface JobDescription {
   /** 0..1 when the job knows how far it is; undefined for an indeterminate bar. */
@@ -84,6 +85,12 @@ export function describeJob(job: JobView): JobDescription {
       const sign = progress as SignProgressView | undefined;
       const fraction = job.state === 'running' ? signFraction(sign) : undefined;
       return { ...(fraction !== undefined ? { fraction } : {}), detail: signProgressText(sign) };
+    }
+    case 'nar.download':
+    case 'nar.extract':
+    case 'nar.verify': {
+      const text = narJobText(job);
+      if (text) return text;
     }
   }
   const done = num(progress?.done);
