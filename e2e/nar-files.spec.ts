@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, shot, test } from './fixtures';
+import { jobsPanel } from './flows';
 import { baseNameOf, makeNixBucket, type NixBucket } from './nix-bucket';
 
 const nameOf = (storePath: string) => baseNameOf(storePath).slice(33);
@@ -109,4 +110,12 @@ test('integrity check, download and extraction of a NAR', async ({ app, testbed,
   expect(await fs.readlink(path.join(folder, baseNameOf(leaf), 'link'))).toBe('share/data.txt');
   await app.getByRole('region', { name: 'Download or extract' }).scrollIntoViewIfNeeded();
   await shot(app, 'nar-save');
+
+  // The Jobs panel says what each of those jobs did.
+  await app.getByRole('button', { name: /^Jobs/ }).click();
+  const saying = (match: '^=' | '$=', text: string) => jobsPanel(app).locator(`[role="progressbar"][aria-valuetext${match}${JSON.stringify(text)}]`);
+  await expect(saying('^=', 'Intact: 6 checks passed')).toHaveCount(1);
+  await expect(saying('$=', `saved to ${nar}, checked against the narinfo`)).toHaveCount(1);
+  await expect(saying('$=', `extracted to ${path.join(folder, baseNameOf(leaf))}`)).toHaveCount(1);
+  await shot(app, 'jobs-nar');
 });
