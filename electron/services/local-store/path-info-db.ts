@@ -47,8 +47,8 @@ function nixConfFiles(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * Why the database is not for us (see the file's head), or undefined when it is. Sync apart from the
- * one access check; no file is opened here.
+ * Why the database is not for us (see the file's head), or undefined when it is. Reads the
+ * environment and the nix.conf files; the database itself is not opened here.
  */
 export async function databaseUnusable(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const remote = env.NIX_REMOTE ?? '';

@@ -29,7 +29,7 @@ const BATCH = 2000;
 
 /**
  * Metadata of `paths` (or of their closure, with `recursive`), each path once, in the order Nix printed
- * them. Fails with `invalid-input` for something that is not a store path and `not-found` naming the
+ * them (from the database: by path, which is Nix 2.8's order). Fails with `invalid-input` for something that is not a store path and `not-found` naming the
  * paths the store does not have.
  */
 export async function pathInfo(paths: readonly string[], opts: PathInfoOptions = {}): Promise<LocalPathInfo[]> {
