@@ -130,23 +130,6 @@ export class Int32List {
   }
 }
 
-/** A Float64Array that grows as values are appended. */
-export class Float64List {
-  values: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.values = new Float64Array(Math.max(16, capacity));
-  }
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const values = new Float64Array(this.length * 2);
-      values.set(this.values);
-      this.values = values;
-    }
-    this.values[this.length++] = value;
-  }
-}
-
 /**
  * Int32 values appended in blocks of a fixed size: growing never copies what is there (a copy of a
  * 20 MB array is itself a long step).

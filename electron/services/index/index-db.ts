@@ -195,7 +195,6 @@ export interface OpenedIndex {
 }
 
 export class IndexDb {
-  private writes = 0;
   private readonly counts = new Map<string, number>();
   private countsVersion = '';
 
@@ -319,7 +318,6 @@ export class IndexDb {
 
   /** Inserts or replaces rows, all in one transaction. */
   upsert(rows: readonly IndexedPath[]): void {
-    this.writes += 1;
     const insert = this.db.prepare(`INSERT OR REPLACE INTO paths (${columns}) VALUES (${columns.split(', ').map(() => '?').join(', ')})`);
     this.db.transaction(() => {
       for (const r of rows) {
@@ -330,7 +328,6 @@ export class IndexDb {
 
   /** Deletes the rows of these hashes in one transaction; returns how many there were. */
   remove(hashes: Iterable<string>): number {
-    this.writes += 1;
     const del = this.db.prepare('DELETE FROM paths WHERE hash = ?');
     let removed = 0;
     this.db.transaction(() => {
@@ -430,10 +427,10 @@ export class IndexDb {
   /**
    * Counts rows matching `where`, remembered until the index changes: scrolling reads page after page
    * of one filter and sort, and counting a million rows on each would cost more than the page.
-   * `data_version` moves when another connection (the CLI) commits; `writes` when this one does.
+   * "Changes" as changeVersion() tells them: a write by this connection or another one (the CLI).
    */
   private cachedCount(where: string, params: Record<string, string>): number {
-    const version = `${this.writes} ${this.db.pragma('data_version', { simple: true }) as number}`;
+    const version = this.changeVersion();
     if (version !== this.countsVersion) {
       this.counts.clear();
       this.countsVersion = version;

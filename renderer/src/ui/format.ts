@@ -16,3 +16,6 @@ export function formatElapsed(ms: number): string {
   if (seconds < 60) return `${seconds} s`;
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
+
+/** `value` when it is a finite number, else undefined: for fields of a job's progress or output, which the page does not trust blindly. */
+export const finiteNumber = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);

@@ -1,6 +1,6 @@
 import type { JobView } from '../../../../shared/api/jobs';
 import type { CopyProgressView, SignProgressView } from '../../../../shared/api/contract';
-import { formatCount, plural } from '../../ui/format';
+import { finiteNumber as num, formatCount, plural } from '../../ui/format';
 import { signFraction, signProgressText } from '../sign/sign-text';
 import { copyFraction, copyJobText, copySummaryLine } from '../copy/copy-text';
 import { narJobText } from '../nar/nar-job-text';
@@ -13,7 +13,6 @@ export interface JobDescription {
 }
 
 type Progress = Record<string, unknown> | undefined;
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /**
  * What the Jobs panel says about a job, by kind. A kind it does not know still gets its state and a

@@ -1,5 +1,5 @@
 import type { JobView } from '../../../../shared/api/jobs';
-import { plural } from '../../ui/format';
+import { finiteNumber as num, plural } from '../../ui/format';
 import { formatBytes } from '../push/figures';
 
 /**
@@ -9,7 +9,6 @@ import { formatBytes } from '../push/figures';
 export function narJobText(job: JobView): { fraction?: number; detail: string } | undefined {
   const progress = (job.progress ?? {}) as Record<string, unknown>;
   const output = (job.output ?? {}) as Record<string, unknown>;
-  const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
   const running = job.state === 'running';
   const of = (done: number, total: number | undefined) => ({
     ...(running && total ? { fraction: Math.min(1, done / total) } : {}),
