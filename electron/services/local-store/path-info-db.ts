@@ -106,7 +106,10 @@ export function readPathInfos(dir: string, paths: readonly string[], recursive: 
     // One read transaction, so paths and references are one state of the store.
     return db.transaction(() => {
       const rows = db.prepare(`${cte} SELECT v.id, v.path, v.hash, v.registrationTime, v.deriver, v.narSize, v.ultimate, v.sigs, v.ca FROM ValidPaths v JOIN wanted w ON v.id = w.id`).all(wanted) as PathRow[];
-      const refs = db.prepare(`${cte} SELECT r.referrer AS id, v.path FROM wanted w JOIN Refs r ON r.referrer = w.id JOIN ValidPaths v ON v.id = r.reference`).all(wanted) as Array<{ id: number; path: string }>;
+      // CROSS JOIN fixes the join order (SQLite never reorders it): left to itself, SQLite scanned all
+      // of Refs against a Bloom filter of the closure, 25 ms on a store of 15 000 paths, where looking
+      // up each closure member's references takes 0.1 ms.
+      const refs = db.prepare(`${cte} SELECT r.referrer AS id, v.path FROM wanted w CROSS JOIN Refs r ON r.referrer = w.id CROSS JOIN ValidPaths v ON v.id = r.reference`).all(wanted) as Array<{ id: number; path: string }>;
       const referencesOf = new Map<number, string[]>();
       for (const { id, path: ref } of refs) {
         const list = referencesOf.get(id);
