@@ -1,22 +1,5 @@
 import { Readable } from 'node:stream';
-import type { S3ClientConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { S3Client, S3ClientConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider, Command } from '@smithy/types';
 import { ApiError } from '../../../shared/api/errors';
 import type { S3Config } from '../../../shared/caches/config';
@@ -29,6 +12,13 @@ import { assertSafeKey } from './cache-store';
 import type { RetryPolicy } from './retry';
 import { defaultRetryPolicy, formatSeconds, withRetries } from './retry';
 import { hasS3Headers, isRetryableS3Error, mapS3Error, notS3Error, notS3Evidence } from './s3-errors';
+
+/**
+ * The AWS SDK, loaded when a store first needs it rather than when this module is: its module code
+ * takes 30-50 ms to run, a tenth of a CLI push's start, and a push to a folder never sends a request.
+ */
+let sdk: Promise<typeof import('./s3-sdk')> | undefined;
+const loadSdk = () => (sdk ??= import('./s3-sdk'));
 
 const MiB = 1024 * 1024;
 /** S3's smallest part (all but the last); also Nix's default `buffer-size`. */
@@ -89,10 +79,11 @@ export function credentialsFor(config: S3Config, env: NodeJS.ProcessEnv): AwsCre
   }
   const files = profileFiles(env);
   const profile = config.profile ?? env.AWS_PROFILE;
-  const chain = fromNodeProviderChain({ profile, filepath: files.credentialsFile, configFilepath: files.configFile, ignoreCache: true });
+  let chain: AwsCredentialIdentityProvider | undefined;
   return async (options) => {
     // The chain would say only "Could not load credentials from any providers" for a misspelt name.
     if (config.profile) await assertProfileExists(config.profile, env);
+    chain ??= (await loadSdk()).fromNodeProviderChain({ profile, filepath: files.credentialsFile, configFilepath: files.configFile, ignoreCache: true });
     return chain(options);
   };
 }
@@ -125,7 +116,9 @@ export class S3Store implements CacheStore {
   readonly description: string;
   readonly bucket: string;
   readonly where: { bucket: string; endpoint: string; region: string };
-  private readonly client: S3Client;
+  private readonly clientConfig: S3ClientConfig;
+  /** Made on the first request (see loadSdk). */
+  private clientReady: Promise<S3Client> | undefined;
   private readonly retry: RetryPolicy;
 
   constructor(
@@ -134,7 +127,7 @@ export class S3Store implements CacheStore {
     options: S3StoreOptions = {},
   ) {
     const clientConfig = s3ClientConfig(config, env);
-    this.client = new S3Client(clientConfig);
+    this.clientConfig = clientConfig;
     const endpoint = s3EndpointUrl(config) ?? 'AWS S3';
     this.bucket = config.bucket;
     this.where = { bucket: config.bucket, endpoint, region: String(clientConfig.region) };
@@ -148,13 +141,18 @@ export class S3Store implements CacheStore {
    * names, e.g. NoSuchKey, before mapping); every request of this store goes through here.
    */
   async request<I extends ServiceInputTypes, O extends ServiceOutputTypes>(command: S3Command<I, O>, options: { signal?: AbortSignal } = {}): Promise<O> {
-    return withRetries((signal) => this.client.send(command, { abortSignal: signal }), {
+    const client = await this.client();
+    return withRetries((signal) => client.send(command, { abortSignal: signal }), {
       policy: this.retry,
       signal: options.signal,
       extraDeadlineMs: byteLength((command.input as { Body?: unknown }).Body) / slowestBytesPerMs,
       isRetryable: isRetryableS3Error,
       onDeadline: (ms) => this.noAnswer(ms),
     });
+  }
+
+  private client(): Promise<S3Client> {
+    return (this.clientReady ??= loadSdk().then(({ S3Client }) => new S3Client(this.clientConfig)));
   }
 
   /** An attempt with its own body handling (a GET read whole), with the same deadline and retries. */
@@ -175,7 +173,8 @@ export class S3Store implements CacheStore {
    * GET of any path with HTML where S3 would send the object). The body is the caller's to read or drop.
    */
   private async open(key: string, signal: AbortSignal): Promise<{ body: Readable | undefined; size: number | undefined }> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+    const { GetObjectCommand } = await loadSdk();
+    const out = await (await this.client()).send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
     const body = out.Body as Readable | undefined;
     if (/text\/html/i.test(out.ContentType ?? '') && !out.$metadata.requestId && !out.$metadata.extendedRequestId) {
       body?.destroy();
@@ -236,6 +235,7 @@ export class S3Store implements CacheStore {
     assertSafeKey(key);
     const partSize = partSizeOf(this.config);
     try {
+      const { PutObjectCommand } = await loadSdk();
       if (isBytes(body) && byteLength(body) <= partSize) {
         await this.request(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }), options);
         return;
@@ -256,9 +256,10 @@ export class S3Store implements CacheStore {
    */
   private async upload(key: string, body: PutBody, contentType: string, partSize: number, signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
+    const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, Upload } = await loadSdk();
     const unbound = (command: unknown) =>
       command instanceof AbortMultipartUploadCommand || command instanceof CreateMultipartUploadCommand || command instanceof CompleteMultipartUploadCommand;
-    const client = Object.create(this.client) as S3Client;
+    const client = Object.create(await this.client()) as S3Client;
     client.send = ((command: S3Command<ServiceInputTypes, ServiceOutputTypes>) => this.request(command, { signal: unbound(command) ? undefined : signal })) as S3Client['send'];
     let source: Uint8Array | Readable;
     if (isBytes(body)) {
@@ -279,6 +280,7 @@ export class S3Store implements CacheStore {
 
   async head(key: string, options: { signal?: AbortSignal } = {}): Promise<ObjectInfo | null> {
     assertSafeKey(key);
+    const { GetObjectCommand, HeadObjectCommand } = await loadSdk();
     try {
       const out = await this.request(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), options);
       return { key, size: out.ContentLength ?? 0, ...(out.ETag ? { etag: out.ETag } : {}), ...(out.LastModified ? { lastModified: out.LastModified } : {}) };
@@ -291,6 +293,7 @@ export class S3Store implements CacheStore {
 
   async delete(key: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     assertSafeKey(key);
+    const { DeleteObjectCommand } = await loadSdk();
     try {
       await this.request(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), options);
     } catch (e) {
@@ -300,6 +303,7 @@ export class S3Store implements CacheStore {
 
   async deleteMany(keys: readonly string[], options: { signal?: AbortSignal } = {}): Promise<void> {
     keys.forEach(assertSafeKey);
+    const { DeleteObjectsCommand } = await loadSdk();
     const failed: string[] = [];
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
@@ -328,6 +332,7 @@ export class S3Store implements CacheStore {
     pick: (upload: IncompleteUpload) => boolean,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ aborted: IncompleteUpload[]; kept: IncompleteUpload[] }> {
+    const { AbortMultipartUploadCommand, ListMultipartUploadsCommand } = await loadSdk();
     const uploads: IncompleteUpload[] = [];
     try {
       let keyMarker: string | undefined;
@@ -358,6 +363,7 @@ export class S3Store implements CacheStore {
   }
 
   async *list(options: ListOptions = {}): AsyncIterable<ObjectInfo[]> {
+    const { ListObjectsV2Command } = await loadSdk();
     let token: string | undefined;
     do {
       let page;
@@ -387,6 +393,7 @@ export class S3Store implements CacheStore {
   }
 
   async ensureExists(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command } = await loadSdk();
     try {
       await this.request(new HeadBucketCommand({ Bucket: this.bucket }), options);
       return;
@@ -429,7 +436,7 @@ export class S3Store implements CacheStore {
   }
 
   close(): void {
-    this.client.destroy();
+    void this.clientReady?.then((client) => client.destroy());
   }
 }
 
