@@ -93,6 +93,24 @@ describe('the bundled narwhal command', () => {
     expect(await identity()).toBe(`${ino}:${size}:${mtimeMs}`);
   });
 
+  it('gives a command a code cache of its own after its first successful run, and a misspelt command none', async () => {
+    const own = join(out, 'narwhal.cjs.caches.cache');
+    await rm(own, { force: true });
+    expect((await run(['caches'])).status).toBe(0);
+    const { ino, size, mtimeMs } = await stat(join(out, 'narwhal.cjs'));
+    const saved = await readFile(own);
+    expect(saved.subarray(0, saved.indexOf(10)).toString('latin1')).toBe(`${ino}:${size}:${mtimeMs}`);
+    // Made after the command ran, so it holds the command's own functions: more than the build's.
+    expect(saved.length).toBeGreaterThan((await stat(join(out, 'narwhal.cjs.cache'))).size);
+    const made = (await stat(own)).mtimeMs;
+    expect((await run(['caches'])).stdout).toContain('Local cache');
+    expect((await stat(own)).mtimeMs).toBe(made); // taken as it is
+
+    const misspelt = await run(['cahces']);
+    expect(misspelt.status).not.toBe(0);
+    expect((await readdir(out)).filter((name) => name.startsWith('narwhal.cjs.cahces'))).toEqual([]);
+  });
+
   it.each(['zstd', 'xz'] as const)('pushes a closure to a folder cache with %s (worker and codec found from the bundle); Nix substitutes it', async (compression) => {
     const fixture = await buildFixtureClosure(`cli-bundle-${compression}`);
     const cache = join(work, `cache-${compression}`);

@@ -6,7 +6,8 @@
 // In DIR:
 // - narwhal.mjs, the program (electron/cli/bundle-loader.mjs): it runs narwhal.cjs from V8's code cache;
 // - narwhal.cjs, the bundle (CommonJS in form, for the code cache; see bundle-loader.mjs), its source
-//   map, and narwhal.cjs.cache, the code cache, made here by running `--help` once;
+//   map, and narwhal.cjs.cache, the code cache, made here by running `--help` once (each command
+//   adds narwhal.cjs.<command>.cache when it first runs);
 // - compress-worker.mjs, which worker_threads starts as a file of its own (compress.ts resolves it
 //   relative to the module that runs, so it must sit next to the bundle); the native codecs it loads
 //   (zstd-napi, node-liblzma) stay in node_modules, found from there as from the sources, so DIR must
@@ -19,7 +20,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -103,8 +104,9 @@ for (const file of result.outputFiles) await replace(file.path, file.contents);
 const worker = 'electron/services/compress/compress-worker.mjs';
 const loader = 'electron/cli/bundle-loader.mjs';
 await replace(join(outdir, 'compress-worker.mjs'), await readFile(join(root, worker)));
-// The cache of the previous bundle is of no use to this one (the loader would not take it): made afresh.
-await rm(join(outdir, 'narwhal.cjs.cache'), { force: true });
+// The caches of the previous bundle are of no use to this one (the loader would not take them): the
+// build's is made afresh, each command's after its next run.
+for (const name of await readdir(outdir)) if (/^narwhal\.cjs\.(?:[a-z-]+\.)?cache$/.test(name)) await rm(join(outdir, name), { force: true });
 await replace(join(outdir, 'narwhal.mjs'), await readFile(join(root, loader)), 0o755);
 execFileSync(process.execPath, [join(outdir, 'narwhal.mjs'), '--help'], { stdio: 'ignore' });
 
