@@ -14,6 +14,7 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const bundle = new URL('./narwhal.cjs', import.meta.url);
@@ -23,6 +24,14 @@ const buildCache = new URL('./narwhal.cjs.cache', import.meta.url);
 const command = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : undefined;
 const cache = command ? new URL(`./narwhal.cjs.${command}.cache`, import.meta.url) : buildCache;
 const filename = fileURLToPath(bundle);
+
+// A push or copy lasts seconds and spends them in native code (zstd, xz, sha256, file and network
+// calls) while its JavaScript only moves chunks along. V8's optimising compiler still compiled the
+// functions it found hot, on threads of its own: 0.2 s of CPU in a 1.4 s zstd push, taken from the
+// compression workers on a two-core machine (`bench/push.ts`: -0.09 s with it off). Off for these
+// commands; the interpreter and the baseline compiler run everything as before. Long-lived commands
+// (serve, index) keep it.
+if (command === 'push' || command === 'copy') v8.setFlagsFromString('--no-opt');
 
 // The wrapper is on the bundle's first line, so line numbers in stack traces stay the bundle's. The
 // bundle is ASCII (esbuild escapes the rest), which latin1 reads fastest.
