@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/push.ts [--mb 150] [--paths 40] [--methods xz,zstd,none] [--jobs N] [--runs 1] [--cli bundle|sources]
  *
+ * `--jobs` is passed on only when given (else the CLI's default, two more than the cores).
  * `narwhal` is the bundle a user runs (dist/cli/narwhal.mjs, built first; see bench/cli.ts), or with
  * `--cli sources` the TypeScript through tsx. With `--runs N` each side runs N times, taking turns (so
  * a change of load on a shared machine touches both alike), and the medians are compared; xz runs once.
@@ -26,7 +27,7 @@ const { values } = parseArgs({
     mb: { type: 'string', default: '150' },
     paths: { type: 'string', default: '40' },
     methods: { type: 'string', default: 'xz,zstd,none' },
-    jobs: { type: 'string', default: String(availableParallelism()) },
+    jobs: { type: 'string' },
     runs: { type: 'string', default: '1' },
     cli: { type: 'string', default: 'bundle' },
   },
@@ -78,7 +79,7 @@ for (const method of values.methods!.split(',')) {
     nixCpu.push(lastCpu);
     fs.mkdirSync(ourDir);
     fs.writeFileSync(path.join(ourDir, 'nix-cache-info'), 'StoreDir: /nix/store\n');
-    ourRuns.push(timed([...narwhal.argv, 'push', `file://${ourDir}`, ...corpus.paths, '--compression', method, '--unsigned', '--jobs', values.jobs!], { env: narwhal.env }));
+    ourRuns.push(timed([...narwhal.argv, 'push', `file://${ourDir}`, ...corpus.paths, '--compression', method, '--unsigned', ...(values.jobs ? ['--jobs', values.jobs] : [])], { env: narwhal.env }));
     ourCpu.push(lastCpu);
     nixSize = dirBytes(path.join(nixDir, 'nar'));
     ourSize = dirBytes(path.join(ourDir, 'nar'));

@@ -16,7 +16,7 @@ import { targetOf } from '../sign/sign-paths';
 import type { PushProgress } from '../push/push';
 import { sweepStaleStaging } from '../push/push';
 import { sweepIncompleteUploads, sweepNote } from '../push/sweep-multipart';
-import { uploadInOrder } from '../push/upload-in-order';
+import { defaultJobs, uploadInOrder } from '../push/upload-in-order';
 import { uploadStaged } from '../push/upload-staged';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
@@ -39,7 +39,7 @@ export interface CopyOptions {
   writeNarListing?: boolean;
   /** Adds this key's signature to every narinfo written; the source's signatures are kept either way. */
   signingKey?: SecretKey;
-  /** NARs fetched and uploaded at once (default 2). */
+  /** NARs fetched and uploaded at once (default: defaultJobs(), two more than the cores). */
   jobs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: CopyProgress) => void;
@@ -139,7 +139,7 @@ export async function copyClosure(options: CopyOptions): Promise<CopySummary> {
   try {
     await uploadInOrder({
       paths: plan.toPush,
-      jobs: options.jobs ?? 2,
+      jobs: options.jobs ?? defaultJobs(),
       signal,
       uploadNar: async (info) => {
         const staged = await stageCopy(source, byPath.get(info.path)!, stagingDir, {

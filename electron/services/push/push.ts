@@ -13,7 +13,7 @@ import { contentTypes } from '../stores/cache-store';
 import { FileStore } from '../stores/file-store';
 import type { StagedNar } from './stage-nar';
 import { stageNar } from './stage-nar';
-import { uploadInOrder } from './upload-in-order';
+import { defaultJobs, uploadInOrder } from './upload-in-order';
 import { uploadStaged } from './upload-staged';
 import { processAlive } from '../util/process-alive';
 
@@ -33,7 +33,7 @@ export interface PushOptions {
   writeNarListing?: boolean;
   /** Signs every narinfo written; without it they are written unsigned (the caller asked the user). */
   signingKey?: SecretKey;
-  /** NARs prepared and uploaded at once (default 2). */
+  /** NARs prepared and uploaded at once (default: defaultJobs(), two more than the cores). */
   jobs?: number;
   /** Where compressed NARs wait for their upload (a temporary folder by default). */
   stagingDir?: string;
@@ -154,7 +154,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
 
   try {
     report();
-    await uploadInOrder({ paths: plan.toPush, jobs: options.jobs ?? 2, signal, uploadNar, writeNarinfo });
+    await uploadInOrder({ paths: plan.toPush, jobs: options.jobs ?? defaultJobs(), signal, uploadNar, writeNarinfo });
   } finally {
     if (!options.stagingDir && stagingDir) await rm(stagingDir, { recursive: true, force: true });
   }
