@@ -108,6 +108,24 @@ function zstdToSink(level, threads, sink) {
   });
 }
 
+/**
+ * No compression straight into `sink`: each chunk is handed over (and written out) as it comes, so
+ * its memory can go back to the main side at once, as with zstd.
+ * @param {(out: Buffer) => void} sink
+ */
+function toSink(sink) {
+  return new Writable({
+    write(chunk, _encoding, callback) {
+      try {
+        sink(chunk);
+      } catch (err) {
+        return callback(/** @type {Error} */ (err));
+      }
+      callback();
+    },
+  });
+}
+
 /** @type {any} */
 let zstdContext;
 /** @type {Buffer | undefined} */
@@ -306,9 +324,11 @@ class Job {
     /** @type {number | undefined} */
     this.fd = spec.file ? openSync(spec.file.path, 'wx', spec.file.mode ?? 0o600) : undefined;
     try {
-      // zstd into a file skips the stream on the way out: output goes from the codec to the file.
-      this.direct = this.fd !== undefined && spec.method === 'zstd' && spec.mode === 'compress';
-      this.codec = this.direct ? zstdToSink(spec.level ?? 3, spec.threads, (out) => this.writeOut(out)) : makeCodec(spec);
+      // zstd, or none, into a file skips the stream on the way out: output goes from the codec (or the
+      // input itself) to the file.
+      this.direct = this.fd !== undefined && spec.mode === 'compress' && (spec.method === 'zstd' || spec.method === 'none');
+      const sink = (/** @type {Uint8Array} */ out) => this.writeOut(out);
+      this.codec = !this.direct ? makeCodec(spec) : spec.method === 'zstd' ? zstdToSink(spec.level ?? 3, spec.threads, sink) : toSink(sink);
     } catch (err) {
       this.removeFile();
       throw err;
@@ -345,9 +365,9 @@ class Job {
     this.codec.write(buf, (err) => {
       if (err || job !== this) return;
       // The codec is done with the chunk (each one copies or consumes its input before calling back),
-      // so its memory goes back to the main side for the next batch. Not with none: its "codec" passes
-      // the very chunk on as output.
-      if (this.method !== 'none' && chunk.buffer instanceof ArrayBuffer) {
+      // so its memory goes back to the main side for the next batch. Not with none into a stream: its
+      // "codec" passes the very chunk on as output (into a file it was written before the callback).
+      if ((this.method !== 'none' || this.direct) && chunk.buffer instanceof ArrayBuffer) {
         port.postMessage({ t: 'ack', job: this.id, chunk }, [chunk.buffer]);
       } else {
         port.postMessage({ t: 'ack', job: this.id });

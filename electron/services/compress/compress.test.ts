@@ -296,6 +296,28 @@ describe('flow control and cancellation', { timeout: 30_000 }, () => {
     }
   });
 
+  it('none with outputFile writes the bytes as they are, and gives the input buffers back for the next NAR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'narwhal-compress-none-'));
+    try {
+      for (let i = 0; i < 16; i++) inputBuffer(inputBufferSize); // whatever earlier tests left
+      const [a, b] = ['D', 'E'].map((mark) => inputBuffer(inputBufferSize).fill(mark));
+      const tail = Buffer.from('and a short last chunk');
+      const expected = Buffer.concat([a!, b!, tail]);
+      const path = join(dir, 'out.nar');
+      const c = createCompressor('none', { pool, transferInput: true, outputFile: { path } });
+      c.resume();
+      await pipeline(Readable.from([a!, b!, tail]), c);
+      expect(readFileSync(path).equals(expected)).toBe(true);
+      const { input, output } = await c.digests;
+      expect([hashToHex(input.hash), input.size]).toEqual([sha256hex(expected), expected.length]);
+      expect([hashToHex(output.hash), output.size]).toEqual([sha256hex(expected), expected.length]);
+      const back = [0, 1, 2, 3].map(() => inputBuffer(inputBufferSize)).map((buf) => String.fromCharCode(buf[0]!, buf[inputBufferSize - 1]!));
+      expect(back).toEqual(expect.arrayContaining(['DD', 'EE']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('with transferInput big chunks that own their memory move to the worker (detached here); small or shared ones are copied', async () => {
     const big = [sample(1 << 20), sample(1 << 20)].map((b) => Buffer.concat([b])); // each its own ArrayBuffer
     const small = Buffer.from('a small chunk, from the shared pool');
