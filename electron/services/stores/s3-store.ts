@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { S3Client, S3ClientConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider, Command } from '@smithy/types';
+import type * as S3Sdk from './s3-sdk';
 import { ApiError } from '../../../shared/api/errors';
 import type { S3Config } from '../../../shared/caches/config';
 import { assertProfileExists, profileFiles } from '../aws/profiles';
@@ -17,7 +18,7 @@ import { hasS3Headers, isRetryableS3Error, mapS3Error, notS3Error, notS3Evidence
  * The AWS SDK, loaded when a store first needs it rather than when this module is: its module code
  * takes 30-50 ms to run, a tenth of a CLI push's start, and a push to a folder never sends a request.
  */
-let sdk: Promise<typeof import('./s3-sdk')> | undefined;
+let sdk: Promise<typeof S3Sdk> | undefined;
 const loadSdk = () => (sdk ??= import('./s3-sdk'));
 
 const MiB = 1024 * 1024;
@@ -436,7 +437,11 @@ export class S3Store implements CacheStore {
   }
 
   close(): void {
-    void this.clientReady?.then((client) => client.destroy());
+    // Nothing to close when the SDK never loaded (a load failure was reported to that request).
+    void this.clientReady?.then(
+      (client) => client.destroy(),
+      () => undefined,
+    );
   }
 }
 
