@@ -7,7 +7,6 @@
 // "auto" store: the database is not writable, the daemon socket exists); we never open the store
 // database, so nothing here needs write access. Only PATH is widened: an app started from a desktop
 // menu often lacks the profile bin folders where Nix lives.
-import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import os from 'node:os';
@@ -95,6 +94,9 @@ export async function runNix(command: string, args: readonly string[], opts: Nix
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxStdout = opts.maxStdoutBytes ?? DEFAULT_MAX_STDOUT;
   const shown = [command, ...args.slice(0, 4), ...(args.length > 4 ? ['…'] : [])].join(' ');
+  // Loaded here, not with the module: child_process brings net and friends (6 ms of a CLI push's
+  // start), and a push that reads Nix's database never runs a Nix command.
+  const { spawn } = await import('node:child_process');
 
   return new Promise<NixRunResult>((resolve, reject) => {
     const timeout = AbortSignal.timeout(timeoutMs);
