@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalPathInfo } from '../../../shared/nix/closure';
 import type { SecretKey } from '../../../shared/nix/keys';
@@ -11,6 +11,7 @@ import type { CompressionMethod } from '../../../shared/push/compression';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
 import { FileStore } from '../stores/file-store';
+import { compressionThreads } from './compression-threads';
 import type { StagedNar } from './stage-nar';
 import { stageNar } from './stage-nar';
 import { defaultJobs, uploadInOrder } from './upload-in-order';
@@ -131,6 +132,7 @@ export async function pushClosure(options: PushOptions): Promise<PushSummary> {
       ...(file ? { file, mode: 0o644 } : {}),
       compression: options.compression,
       level: options.level,
+      threads: compressionThreads(options.compression, info.narSize, availableParallelism()),
       writeNarListing: options.writeNarListing,
       signal,
       onNarBytes: (bytes) => {
