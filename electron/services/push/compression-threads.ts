@@ -4,7 +4,7 @@ import type { CompressionMethod } from '../../../shared/push/compression';
 export const bigNarBytes = 128 * 2 ** 20;
 
 /**
- * Threads of the codec for one NAR of a push or copy. One, since a push compresses its NARs a worker
+ * Threads of the codec for one NAR of a push. One, since a push compresses its NARs a worker
  * per core at once; but a zstd NAR of 128 MiB or more would keep one core busy for seconds while the
  * others run out of NARs (a closure with one huge path), so zstd compresses it on every core, in its
  * multi-threaded mode (still one standard frame, and the same size within a fraction of a percent).
