@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/push.ts [--mb 150] [--paths 40] [--methods xz,zstd,none] [--jobs N] [--runs 1] [--cli bundle|sources]
  *
- * `--jobs` is passed on only when given (else the CLI's default, two more than the cores).
+ * `--jobs` is passed on only when given (else the CLI's default, two more than the cores, at most 10).
  * `narwhal` is the bundle a user runs (dist/cli/narwhal.mjs, built first; see bench/cli.ts), or with
  * `--cli sources` the TypeScript through tsx. With `--runs N` each side runs N times, taking turns (so
  * a change of load on a shared machine touches both alike), and the medians are compared; xz runs once.

@@ -39,7 +39,7 @@ export interface CopyOptions {
   writeNarListing?: boolean;
   /** Adds this key's signature to every narinfo written; the source's signatures are kept either way. */
   signingKey?: SecretKey;
-  /** NARs fetched and uploaded at once (default: defaultJobs(), two more than the cores). */
+  /** NARs fetched and uploaded at once (default: defaultJobs(), two more than the cores, at most 10). */
   jobs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: CopyProgress) => void;

@@ -34,7 +34,7 @@ export interface PushOptions {
   writeNarListing?: boolean;
   /** Signs every narinfo written; without it they are written unsigned (the caller asked the user). */
   signingKey?: SecretKey;
-  /** NARs prepared and uploaded at once (default: defaultJobs(), two more than the cores). */
+  /** NARs prepared and uploaded at once (default: defaultJobs(), two more than the cores, at most 10). */
   jobs?: number;
   /** Where compressed NARs wait for their upload (a temporary folder by default). */
   stagingDir?: string;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { LocalPathInfo } from '../../../shared/nix/closure';
 import { planPush } from '../../../shared/push/plan';
-import { uploadInOrder } from './upload-in-order';
+import { jobsFor, uploadInOrder } from './upload-in-order';
 
 const path = (n: number) => `/nix/store/${String(n).padStart(32, '0').replace(/[eotu]/g, 'a')}-p${n}`;
 /** A random DAG of `count` paths: each refers to some earlier ones. */
@@ -72,5 +72,11 @@ describe('uploadInOrder', () => {
     // The 3 first, one more taken by the job that finished first; none after the failure.
     expect(started.length).toBeLessThanOrEqual(5);
     expect(started.length).toBeLessThan(toPush.length);
+  });
+});
+
+describe('jobsFor', () => {
+  it('is two more than the compression workers, with at most 8 compressing', () => {
+    expect([1, 2, 4, 8, 64].map(jobsFor)).toEqual([3, 4, 6, 10, 10]);
   });
 });

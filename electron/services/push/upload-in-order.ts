@@ -3,15 +3,22 @@ import { NarinfoOrder } from '../../../shared/push/plan';
 import { compressionPool } from '../compress/compress';
 
 /**
- * NARs in flight when the caller does not say: two more than there are compression workers (one per
- * core). A job keeps its slot while its NAR is compressed and then while it is uploaded (for a
- * folder: fsynced and renamed) and its narinfo written; with no more jobs than workers, a worker sat
- * idle through each of those steps, and a waiting job reads its first chunks before a worker is free.
- * Measured with bench/push.ts (zstd, 190 MiB in 40 paths, 2 cores): 2 jobs 1.33 s, 3 1.24 s,
- * 4 1.20 s, 6 1.27 s.
+ * NARs in flight when the caller does not say: two more than the NARs compressed at once, which is
+ * one per compression worker (one per core), at most 8. A job keeps its slot while its NAR is
+ * compressed and then while it is uploaded (for a folder: fsynced and renamed) and its narinfo
+ * written; with no more jobs than workers, a worker sat idle through each of those steps, and a
+ * waiting job reads its first chunks before a worker is free. Measured with bench/push.ts (zstd,
+ * 190 MiB in 40 paths, 2 cores): 2 jobs 1.33 s, 3 1.24 s, 4 1.20 s, 6 1.27 s. The cap of 8 bounds
+ * memory on many-core machines: xz at level 6 takes about 100 MiB per NAR it compresses (`--jobs`
+ * asks for more).
  */
 export function defaultJobs(): number {
-  return compressionPool().size + 2;
+  return jobsFor(compressionPool().size);
+}
+
+/** defaultJobs for a machine with `workers` compression workers. */
+export function jobsFor(workers: number): number {
+  return Math.min(Math.max(1, workers), 8) + 2;
 }
 
 export interface UploadInOrderOptions {
