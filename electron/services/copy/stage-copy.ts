@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../../../shared/api/errors';
@@ -9,6 +10,7 @@ import type { CodecStream } from '../compress/compress';
 import { createCompressor, createDecompressor } from '../compress/compress';
 import type { CompressionMethod } from '../../../shared/push/compression';
 import { COMPRESSION_METHODS, isCompressionMethod } from '../../../shared/push/compression';
+import { compressionThreads } from '../push/compression-threads';
 import { ListingTap } from '../push/listing-tap';
 import type { StagedNar } from '../push/stage-nar';
 import type { CacheStore } from '../stores/cache-store';
@@ -84,7 +86,7 @@ export async function stageCopy(source: CacheStore, narinfo: Narinfo, dir: strin
       decompressor.on('error', () => {}); // its failure surfaces through `digests` below
       await pipeline(teeInto(body, decompressor), createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal });
     } else {
-      recompressor = createCompressor(to, { level: options.level, signal });
+      recompressor = createCompressor(to, { level: options.level, threads: compressionThreads(to, narinfo.narSize, availableParallelism()), signal });
       const counted = async function* (nar: AsyncIterable<Uint8Array>) {
         for await (const chunk of nar) {
           countNar(chunk);
