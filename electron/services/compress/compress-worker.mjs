@@ -88,41 +88,31 @@ function zstdToSink(level, threads, sink) {
       if (input.length === 0 && (directive === binding.EndDirective.continue || remaining === 0)) return;
     }
   };
-  return new Writable({
-    write(chunk, _encoding, callback) {
-      try {
-        run(chunk, binding.EndDirective.continue);
-      } catch (err) {
-        return callback(/** @type {Error} */ (err));
-      }
-      callback();
-    },
-    final(callback) {
-      try {
-        run(Buffer.alloc(0), binding.EndDirective.end);
-      } catch (err) {
-        return callback(/** @type {Error} */ (err));
-      }
-      callback();
-    },
-  });
+  return syncWritable(
+    (chunk) => run(chunk, binding.EndDirective.continue),
+    () => run(Buffer.alloc(0), binding.EndDirective.end),
+  );
 }
 
 /**
- * No compression straight into `sink`: each chunk is handed over (and written out) as it comes, so
- * its memory can go back to the main side at once, as with zstd.
- * @param {(out: Buffer) => void} sink
+ * A Writable around synchronous work: `write` for each chunk, `end` once at the end; a throw fails
+ * the stream.
+ * @param {(chunk: Buffer) => void} write
+ * @param {() => void} [end]
  */
-function toSink(sink) {
+function syncWritable(write, end = () => {}) {
+  /** @param {() => void} work @param {(err?: Error) => void} callback */
+  const attempt = (work, callback) => {
+    try {
+      work();
+    } catch (err) {
+      return callback(/** @type {Error} */ (err));
+    }
+    callback();
+  };
   return new Writable({
-    write(chunk, _encoding, callback) {
-      try {
-        sink(chunk);
-      } catch (err) {
-        return callback(/** @type {Error} */ (err));
-      }
-      callback();
-    },
+    write: (chunk, _encoding, callback) => attempt(() => write(chunk), callback),
+    final: (callback) => attempt(end, callback),
   });
 }
 
@@ -324,11 +314,11 @@ class Job {
     /** @type {number | undefined} */
     this.fd = spec.file ? openSync(spec.file.path, 'wx', spec.file.mode ?? 0o600) : undefined;
     try {
-      // zstd, or none, into a file skips the stream on the way out: output goes from the codec (or the
-      // input itself) to the file.
+      // zstd, or none, into a file skips the stream on the way out: output goes from the codec (or, for
+      // none, each chunk as it comes) to the file, so the chunk's memory can go back at once.
       this.direct = this.fd !== undefined && spec.mode === 'compress' && (spec.method === 'zstd' || spec.method === 'none');
       const sink = (/** @type {Uint8Array} */ out) => this.writeOut(out);
-      this.codec = !this.direct ? makeCodec(spec) : spec.method === 'zstd' ? zstdToSink(spec.level ?? 3, spec.threads, sink) : toSink(sink);
+      this.codec = !this.direct ? makeCodec(spec) : spec.method === 'zstd' ? zstdToSink(spec.level ?? 3, spec.threads, sink) : syncWritable(sink);
     } catch (err) {
       this.removeFile();
       throw err;

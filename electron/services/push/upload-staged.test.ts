@@ -19,9 +19,11 @@ afterEach(async () => {
 const fileHash = parseHash('sha256:1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s', 'sha256');
 const storePath = '/nix/store/7h7qgvs4kgzsn8a6rb273saxyqh4jxlz-hello-2.12';
 
+type RecordingStore = CacheStore & { puts: { key: string; bytes: Buffer; asBytes: boolean; memory: ArrayBufferLike }[] };
+
 /** A store that keeps what it was given, as bytes, and whether it came as bytes or as a stream. */
-function recordingStore(): CacheStore & { puts: { key: string; bytes: Buffer; asBytes: boolean; memory: ArrayBufferLike }[] } {
-  const store = new FileStore(join(dir, 'cache')) as unknown as CacheStore & { puts: { key: string; bytes: Buffer; asBytes: boolean; memory: ArrayBufferLike }[] };
+function recordingStore(): RecordingStore {
+  const store = new FileStore(join(dir, 'cache')) as unknown as RecordingStore;
   store.puts = [];
   store.put = async (key: string, body: PutBody) => {
     if (body instanceof Uint8Array) {
