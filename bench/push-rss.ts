@@ -2,11 +2,13 @@
  * Memory benchmark: the peak RSS of `narwhal push` of one large store path (1 GiB by default), against
  * the 300 MB target and against `nix copy --to file://…` of the same path, in the same run.
  *
- *   npx tsx bench/push-rss.ts [--mib 1024] [--methods zstd,xz] [--xz-level 1] [--cli bundle|sources]
+ *   npx tsx bench/push-rss.ts [--mib 1024] [--methods zstd,xz] [--xz-level 1] [--cli bundle|sources] [--to folder|s3]
  *
  * The path is one file of pseudo-random text (words drawn from a small vocabulary by a seeded
  * generator: compressible, but not trivially so), written to a temporary folder and `nix-store --add`ed.
- * Each side pushes it unsigned to a fresh folder cache; peak RSS is the maximum resident set size that
+ * Each side pushes it unsigned to a fresh folder cache (`--to s3`: Narwhal pushes to a fresh bucket of a
+ * Ceph RGW started here, in parts of 5 MiB; Debian's Nix has no S3 support, so there is no Nix figure
+ * then); peak RSS is the maximum resident set size that
  * `/usr/bin/time -v` reports for the whole process (Debian package `time`), or, without it, VmHWM read
  * from /proc/PID/status just before the process exits. The store path is deleted at the end.
  * Not part of `npm test`: it prints figures.
@@ -16,6 +18,8 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startRgw, type Rgw } from '../scripts/testbed/rgw';
+import { createBucket } from '../scripts/testbed/s3';
 import { cliKind, narwhalCommand } from './cli';
 import { nixEnv } from './corpus';
 
@@ -25,14 +29,18 @@ const { values } = parseArgs({
     methods: { type: 'string', default: 'zstd,xz' },
     'xz-level': { type: 'string', default: '1' },
     cli: { type: 'string', default: 'bundle' },
+    to: { type: 'string', default: 'folder' },
   },
 });
+if (values.to !== 'folder' && values.to !== 's3') throw new Error(`--to ${values.to}: folder or s3`);
 // The bundle a user runs (built first), or the sources through tsx with --cli sources; see bench/cli.ts.
 const narwhal = narwhalCommand(cliKind(values.cli!));
 const targetBytes = 300 * 1e6;
 const work = fs.mkdtempSync(path.join(tmpdir(), 'narwhal-bench-rss-'));
 const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
-const env = { ...nixEnv, ...narwhal.env, NIX_CONFIG: ['extra-experimental-features = nix-command', 'substituters =', 'build-users-group =', process.env.NIX_CONFIG ?? ''].join('\n') };
+const rgw: Rgw | undefined = values.to === 's3' ? await startRgw() : undefined;
+const s3Env = rgw ? { AWS_ACCESS_KEY_ID: rgw.admin.accessKeyId, AWS_SECRET_ACCESS_KEY: rgw.admin.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' } : {};
+const env = { ...nixEnv, ...narwhal.env, ...s3Env, NIX_CONFIG: ['extra-experimental-features = nix-command', 'substituters =', 'build-users-group =', process.env.NIX_CONFIG ?? ''].join('\n') };
 
 /** Writes `bytes` of seeded pseudo-random words to `file`, 1 MiB at a time (bounded memory here too). */
 function writeCorpusFile(file: string, bytes: number): void {
@@ -108,16 +116,18 @@ try {
     const nixParams = method === 'xz' && values['xz-level'] ? `compression=xz&compression-level=${values['xz-level']}` : `compression=${method}`;
     const ourDir = path.join(work, `ours-${method}`);
     const nixDir = path.join(work, `nix-${method}`);
-    const ours = await measured([...narwhal.argv, 'push', `file://${ourDir}`, storePath, '--unsigned', '--compression', method, ...levelArgs]);
+    const to = rgw ? `s3://${await createBucket(rgw, `rss-${method}-${Date.now()}`)}?endpoint=${rgw.endpoint.replace(/^http:\/\//, '')}&scheme=http` : `file://${ourDir}`;
+    const ours = await measured([...narwhal.argv, 'push', to, storePath, '--unsigned', '--compression', method, ...levelArgs]);
     fs.rmSync(ourDir, { recursive: true, force: true });
-    const theirs = await measured(['nix', 'copy', '--to', `file://${nixDir}?${nixParams}`, storePath]);
+    const theirs = rgw ? undefined : await measured(['nix', 'copy', '--to', `file://${nixDir}?${nixParams}`, storePath]);
     fs.rmSync(nixDir, { recursive: true, force: true });
     console.log(
-      `${method}${levelArgs.length ? ` level ${values['xz-level']}` : ''}: narwhal push peak RSS ${mb(ours.peakRss)} (${ours.peakRss < targetBytes ? 'under' : 'OVER'} the ${mb(targetBytes)} target), ${ours.seconds.toFixed(1)} s; ` +
-        `nix copy peak RSS ${mb(theirs.peakRss)}, ${theirs.seconds.toFixed(1)} s`,
+      `${method}${levelArgs.length ? ` level ${values['xz-level']}` : ''}: narwhal push to ${rgw ? 'RGW' : 'a folder'} peak RSS ${mb(ours.peakRss)} (${ours.peakRss < targetBytes ? 'under' : 'OVER'} the ${mb(targetBytes)} target), ${ours.seconds.toFixed(1)} s` +
+        (theirs ? `; nix copy peak RSS ${mb(theirs.peakRss)}, ${theirs.seconds.toFixed(1)} s` : ''),
     );
   }
 } finally {
   if (storePath) execFileSync('nix-store', ['--delete', storePath], { env, stdio: 'ignore' });
   fs.rmSync(work, { recursive: true, force: true });
+  await rgw?.stop();
 }

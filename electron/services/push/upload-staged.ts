@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { CompressionMethod } from '../../../shared/push/compression';
 import { parseStorePath } from '../../../shared/nix/store-path';
 import type { CacheStore } from '../stores/cache-store';
 import { contentTypes } from '../stores/cache-store';
 import { FileStore } from '../stores/file-store';
-import { minPartSize } from '../stores/s3-store';
 import { narFileKey } from './nar-key';
 import type { StagedNar } from './stage-nar';
 
@@ -20,10 +19,11 @@ import type { StagedNar } from './stage-nar';
  * A NAR staged in a folder cache itself (FileStore.temporaryFile) is fsynced and renamed into place
  * (FileStore.adopt) rather than read back and written again.
  *
- * A staged NAR of at most 5 MiB (most of them; S3's smallest part, so one PutObject) is read whole
- * into a buffer kept for the next one and put as bytes. As a stream it went through lib-storage's
- * Upload, which gathers a stream's chunks into fresh part buffers: on a push of 40 NARs to RGW that
- * copying, its page faults and the garbage collection after it were 0.4 s of the main thread.
+ * An S3 bucket takes the staged file as a file (S3Store.putFile: parts read straight into reused
+ * buffers). Through a stream, lib-storage gathered its chunks into fresh part buffers: on a push of
+ * 40 NARs to RGW that copying, its page faults and the garbage collection after it were 0.4 s of
+ * the main thread. Any other store reads it as a stream that must hold exactly the bytes the
+ * compressor reported.
  */
 export async function uploadStaged<T extends StagedNar>(
   store: CacheStore,
@@ -35,9 +35,8 @@ export async function uploadStaged<T extends StagedNar>(
   try {
     const url = narFileKey(staged.fileHash, compression);
     if (store instanceof FileStore && store.holdsTemporary(staged.file)) await store.adopt(staged.file, url, { signal });
-    else if (staged.fileSize <= smallNarMax) await putSmall(store, url, staged.file, staged.fileSize, signal);
-    // Read in 1 MiB pieces: the default 64 KiB made 16 times as many thread-pool calls, each a cost on the main thread.
-    else await store.put(url, createReadStream(staged.file, { highWaterMark: 1 << 20 }), contentTypes.nar, { signal });
+    else if (store.putFile) await store.putFile(url, staged.file, staged.fileSize, contentTypes.nar, { signal });
+    else await store.put(url, exactly(staged.fileSize, staged.file), contentTypes.nar, { signal });
     if (staged.listing) await store.put(`${parseStorePath(storePath).hash}.ls`, staged.listing, contentTypes.listing, { signal });
     const { listing: _sent, ...kept } = staged;
     return { url, kept };
@@ -46,31 +45,18 @@ export async function uploadStaged<T extends StagedNar>(
   }
 }
 
-const smallNarMax = minPartSize;
-/** Buffers of smallNarMax bytes, kept for the next small NAR: one per NAR uploading at once, at most 4 (20 MiB). */
-const spareBuffers: Buffer[] = [];
-const spareMax = 4;
-
-/** Puts the staged file of `size` bytes (at most smallNarMax) as bytes, from a reused buffer. */
-async function putSmall(store: CacheStore, key: string, file: string, size: number, signal: AbortSignal | undefined): Promise<void> {
-  const buffer = spareBuffers.pop() ?? Buffer.allocUnsafe(smallNarMax);
-  try {
-    const handle = await open(file, 'r');
-    try {
-      let got = 0;
-      while (got < size) {
-        const { bytesRead } = await handle.read(buffer, got, size - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      // The worker wrote and closed the file before reporting its size: anything else is a bug or
-      // someone else's hand in our staging folder, and must not reach the cache.
-      if (got !== size) throw new Error(`the staged ${file} holds ${got} bytes, not the ${size} compressed`);
-    } finally {
-      await handle.close();
-    }
-    await store.put(key, buffer.subarray(0, size), contentTypes.nar, { signal });
-  } finally {
-    if (spareBuffers.length < spareMax) spareBuffers.push(buffer);
+/**
+ * The staged file's bytes, failing (so the store writes nothing) when there are more or fewer than the
+ * compressor reported: anything else is a bug or someone else's hand in our staging folder, and must
+ * not reach the cache. Read in 1 MiB pieces: the default 64 KiB made 16 times as many thread-pool
+ * calls, each a cost on the main thread.
+ */
+async function* exactly(size: number, file: string): AsyncGenerator<Uint8Array> {
+  let got = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    got += chunk.length;
+    if (got > size) break;
+    yield chunk;
   }
+  if (got !== size) throw new Error(`the staged ${file} holds ${got > size ? `more than ${size}` : got} bytes, not the ${size} compressed`);
 }

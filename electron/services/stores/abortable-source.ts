@@ -1,9 +1,5 @@
 import { Readable } from 'node:stream';
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.name === 'AbortError' ? reason : Object.assign(new Error('Cancelled.', { cause: reason }), { name: 'AbortError' });
-}
+import { abortError } from './retry';
 
 /**
  * The chunks of `source`, ending with an AbortError the moment `signal` aborts, even while the source

@@ -53,6 +53,13 @@ export interface CacheStore {
    * signal abandons the write and leaves nothing behind (S3: AbortMultipartUpload).
    */
   put(key: string, body: PutBody, contentType: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Writes the file `file` of exactly `size` bytes as an object, as `put` would (whole or not at all),
+   * for stores that do better reading a file than a stream (S3: parts read straight into reused
+   * buffers). A file of another size fails before anything is sent. Stores without it take the file
+   * as a stream through `put`.
+   */
+  putFile?(key: string, file: string, size: number, contentType: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Size, ETag and modification time of an object, or null when it does not exist. */
   head(key: string, options?: { signal?: AbortSignal }): Promise<ObjectInfo | null>;
   /** Removes an object; removing one that does not exist is not an error. */

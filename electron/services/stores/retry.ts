@@ -51,7 +51,8 @@ export function backoffMs(retry: number, policy: RetryPolicy, random: () => numb
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1)));
 }
 
-function abortError(signal: AbortSignal): Error {
+/** The AbortError a cancel is reported as, whatever reason the signal was aborted with. */
+export function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
   return Object.assign(new Error('Cancelled.', { cause: reason }), { name: 'AbortError' });

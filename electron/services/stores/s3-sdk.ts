@@ -14,6 +14,7 @@ export {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 export { Upload } from '@aws-sdk/lib-storage';
 export { fromNodeProviderChain } from '@aws-sdk/credential-providers';

@@ -242,6 +242,94 @@ describe('S3Store streaming puts', () => {
   });
 });
 
+describe('S3Store.putFile (staged NARs)', () => {
+  let proxy: FaultProxy;
+  let dir: string;
+  let onHold: (() => void) | undefined;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(rgw.endpoint, { onHold: () => onHold?.() });
+    dir = await mkdtemp(join(tmpdir(), 'narwhal-putfile-'));
+  });
+  afterAll(() => proxy.close());
+
+  async function file(name: string, bytes: Buffer): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, bytes);
+    return path;
+  }
+  const partOf = (req: { url?: string }) => Number(/[?&]partNumber=(\d+)/.exec(req.url ?? '')?.[1] ?? 0);
+  async function pendingUploads(prefix: string) {
+    return (await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }))).Uploads ?? [];
+  }
+
+  it('puts a file of one part or less as one object, and a larger one in buffer-size parts, byte-identical', async () => {
+    const s = store(bucket);
+    for (const size of [1, 5 * MiB]) {
+      const bytes = randomBytes(size);
+      await s.putFile(`nar/one-${size}.nar`, await file(`one-${size}`, bytes), size, 'application/x-nix-nar');
+      expect(Buffer.from((await s.get(`nar/one-${size}.nar`))!).equals(bytes)).toBe(true);
+      expect((await s.head(`nar/one-${size}.nar`))!.etag).not.toContain('-');
+    }
+    const big = randomBytes(12 * MiB + 3);
+    await s.putFile('nar/parts.nar', await file('parts', big), big.length, 'application/x-nix-nar');
+    expect(Buffer.from((await s.get('nar/parts.nar'))!).equals(big)).toBe(true);
+    expect(await s.head('nar/parts.nar')).toMatchObject({ size: big.length, etag: expect.stringMatching(/-3"$/) });
+    const sixMiBParts = store(bucket, { settings: [['buffer-size', String(6 * MiB)]] });
+    await sixMiBParts.putFile('nar/parts6.nar', await file('parts6', big), big.length, 'application/x-nix-nar');
+    expect(Buffer.from((await s.get('nar/parts6.nar'))!).equals(big)).toBe(true);
+    expect((await s.head('nar/parts6.nar'))!.etag).toMatch(/-3"$/);
+  });
+
+  it('retries failed parts from the same bytes: dropped connections and SlowDown mid-upload leave a byte-identical object', async () => {
+    const s = store(bucket, { endpoint: proxy.endpoint });
+    const bytes = randomBytes(17 * MiB);
+    let faults = 0;
+    const faulted = new Set<number>();
+    proxy.setDecide((req) => {
+      const part = partOf(req);
+      if (part === 0 || faulted.has(part)) return 'pass';
+      faulted.add(part);
+      faults += 1;
+      return part % 2 === 0 ? 'drop' : slowDown;
+    });
+    try {
+      await s.putFile('nar/retried.nar', await file('retried', bytes), bytes.length, 'application/x-nix-nar');
+    } finally {
+      proxy.setDecide(() => 'pass');
+    }
+    expect(faults).toBe(4);
+    expect(Buffer.from((await s.get('nar/retried.nar'))!).equals(bytes)).toBe(true);
+    expect(await pendingUploads('nar/retried.nar')).toEqual([]);
+  });
+
+  it('refuses a file whose size is not the one given, before sending anything', async () => {
+    const s = store(bucket, { endpoint: proxy.endpoint });
+    const path = await file('changed', randomBytes(6 * MiB));
+    const before = proxy.requests;
+    await expect(s.putFile('nar/changed.nar', path, 6 * MiB + 1, 'application/x-nix-nar')).rejects.toMatchObject({
+      message: `${path} holds ${6 * MiB} bytes, not the ${6 * MiB + 1} it should: it was changed after it was written, and is not uploaded.`,
+    });
+    expect(proxy.requests).toBe(before);
+    expect(await s.head('nar/changed.nar')).toBeNull();
+  });
+
+  it('leaves no object and no pending multipart upload when cancelled while a part is on its way', async () => {
+    const s = store(bucket, { endpoint: proxy.endpoint });
+    const controller = new AbortController();
+    proxy.setDecide((req) => (partOf(req) === 2 ? 'hold' : 'pass'));
+    onHold = () => controller.abort();
+    try {
+      const bytes = randomBytes(11 * MiB);
+      await expect(s.putFile('nar/cancelled-file.nar', await file('cancelled', bytes), bytes.length, 'application/x-nix-nar', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      onHold = undefined;
+      proxy.setDecide(() => 'pass');
+    }
+    expect(await s.head('nar/cancelled-file.nar')).toBeNull();
+    expect(await pendingUploads('nar/cancelled-file.nar')).toEqual([]);
+  });
+});
+
 describe('S3Store head, delete, list', () => {
   it('heads, lists with prefix and delimiter, deletes one and many (more than one DeleteObjects batch)', async () => {
     const b = await createBucket(rgw, uniqueBucketName('ops'));
