@@ -10,6 +10,7 @@ import { abortableReadable } from './abortable-source';
 import { defaultReadLimit, readBounded, tooLarge } from './bounded-read';
 import { withIdleDeadline } from './idle-deadline';
 import { PartBuffers, readPart } from './part-buffers';
+import { skipPayloadHashOverTls } from './unsigned-payload';
 import type { CacheStore, GetOptions, ListOptions, ObjectInfo, PutBody } from './cache-store';
 import { assertSafeKey } from './cache-store';
 import type { RetryPolicy } from './retry';
@@ -157,7 +158,11 @@ export class S3Store implements CacheStore {
   }
 
   private client(): Promise<S3Client> {
-    return (this.clientReady ??= loadSdk().then(({ S3Client }) => new S3Client(this.clientConfig)));
+    return (this.clientReady ??= loadSdk().then(({ S3Client }) => {
+      const client = new S3Client(this.clientConfig);
+      skipPayloadHashOverTls(client);
+      return client;
+    }));
   }
 
   /** An attempt with its own body handling (a GET read whole), with the same deadline and retries. */
