@@ -20,10 +20,8 @@ import type { StagedNar } from './stage-nar';
  * (FileStore.adopt) rather than read back and written again.
  *
  * An S3 bucket takes the staged file as a file (S3Store.putFile: parts read straight into reused
- * buffers). Through a stream, lib-storage gathered its chunks into fresh part buffers: on a push of
- * 40 NARs to RGW that copying, its page faults and the garbage collection after it were 0.4 s of
- * the main thread. Any other store reads it as a stream that must hold exactly the bytes the
- * compressor reported.
+ * buffers, where a stream went through lib-storage's fresh part buffers and copies). Any other store
+ * reads it as a stream that must hold exactly the bytes the compressor reported.
  */
 export async function uploadStaged<T extends StagedNar>(
   store: CacheStore,

@@ -261,8 +261,8 @@ export class S3Store implements CacheStore {
    * fits in a part, else a multipart upload whose parts are read from the file at their offsets,
    * `uploadQueueSize` at a time, each straight into a part buffer kept for the next (part-buffers.ts).
    * lib-storage's Upload, given the file as a stream, gathered its chunks into fresh part buffers:
-   * on a push of 40 NARs that copying, its page faults and the garbage collection after it took a
-   * tenth of the main thread, and more of it for a NAR of gigabytes. A part that fails is retried
+   * that copying, its page faults and the garbage collection after it made a push of one 300 MiB NAR
+   * to RGW take 3.5 s of CPU and 180 MB, where this takes 1.8 s and 124 MB. A part that fails is retried
    * from the same bytes (`request`); the create, complete and abort are not tied to the caller's
    * signal, so a cancelled upload is always aborted and leaves no parts behind.
    */
