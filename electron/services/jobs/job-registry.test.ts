@@ -32,6 +32,30 @@ describe('JobRegistry', () => {
     expect(updates.map((u) => u.state)).toEqual(['queued', 'running', 'running', 'done']);
   });
 
+  it('lets a job have many listeners on its signal (a NAR in flight each) without a leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const { start, ended } = setup();
+      const view = start({
+        title: 'Many NARs',
+        run: async ({ signal }) => {
+          const listeners = Array.from({ length: 40 }, () => () => {});
+          for (const l of listeners) signal.addEventListener('abort', l);
+          for (const l of listeners) signal.removeEventListener('abort', l);
+          return { total: listeners.length };
+        },
+      });
+      expect(await ended(view.id)).toMatchObject({ state: 'done' });
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('fails a job whose function throws synchronously, and nothing else', async () => {
     const { start, ended } = setup();
     const view = start({

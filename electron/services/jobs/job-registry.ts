@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { z } from 'zod';
 import type { JobHost, JobPlan } from '../../../shared/api/define';
 import { ApiError, toWireError } from '../../../shared/api/errors';
@@ -71,7 +72,7 @@ export class JobRegistry implements JobHost {
       plan: job.plan,
       progressSchema: job.progressSchema,
       outputSchema: job.outputSchema,
-      controller: new AbortController(),
+      controller: jobController(),
       lastSent: 0,
       settled,
       settle,
@@ -219,4 +220,15 @@ export class JobRegistry implements JobHost {
       this.options.log?.(`bug: publishing job ${entry.view.id} failed: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * A job's cancel switch. Every NAR a push or copy has in flight listens on it (its codecs, its
+ * staging, its requests), so four NARs at once pass Node's default of 10 listeners and the main
+ * process would log a leak warning about a job that leaks nothing (each listener goes with its NAR).
+ */
+function jobController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(1000, controller.signal);
+  return controller;
 }
