@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +30,7 @@ import { signingKeyNamed } from '../named-key';
 import { groupDigits, progressLine } from '../progress';
 import { jsonProgress, nixConfLines, progressText, summaryText } from '../push-report';
 import { storeTarget } from '../store-target';
+import { cancelController } from '../../services/util/cancel-controller';
 
 const options = {
   key: { type: 'string' },
@@ -109,10 +109,7 @@ function checkReferencesPresent(named: readonly LocalPathInfo[], present: Readon
 
 /** Aborts on the user's Ctrl-C: the harness's signal in tests, SIGINT for the real binary. */
 export function interruption(io: CliIO): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  // Every NAR in flight listens on it (its staging and its upload), so --jobs 8 passes Node's default
-  // of 10 listeners and would print a leak warning about a push that leaks nothing.
-  setMaxListeners(1000, controller.signal);
+  const controller = cancelController();
   if (io.interrupt) {
     const abort = () => controller.abort(new ApiError('cancelled', 'Interrupted.'));
     if (io.interrupt.aborted) abort();

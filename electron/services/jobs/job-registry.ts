@@ -1,9 +1,9 @@
-import { setMaxListeners } from 'node:events';
 import type { z } from 'zod';
 import type { JobHost, JobPlan } from '../../../shared/api/define';
 import { ApiError, toWireError } from '../../../shared/api/errors';
 import type { JobState, JobView } from '../../../shared/api/jobs';
 import { isFinished } from '../../../shared/api/jobs';
+import { cancelController } from '../util/cancel-controller';
 
 export interface JobRegistryOptions {
   /** Called with every change a window should see; progress at most once per `progressIntervalMs` per job. */
@@ -72,7 +72,7 @@ export class JobRegistry implements JobHost {
       plan: job.plan,
       progressSchema: job.progressSchema,
       outputSchema: job.outputSchema,
-      controller: jobController(),
+      controller: cancelController(),
       lastSent: 0,
       settled,
       settle,
@@ -220,15 +220,4 @@ export class JobRegistry implements JobHost {
       this.options.log?.(`bug: publishing job ${entry.view.id} failed: ${(e as Error).message}`);
     }
   }
-}
-
-/**
- * A job's cancel switch. Every NAR a push or copy has in flight listens on it (its codecs, its
- * staging, its requests), so four NARs at once pass Node's default of 10 listeners and the main
- * process would log a leak warning about a job that leaks nothing (each listener goes with its NAR).
- */
-function jobController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(1000, controller.signal);
-  return controller;
 }
